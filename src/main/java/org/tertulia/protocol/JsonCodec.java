@@ -1,0 +1,125 @@
+package org.tertulia.protocol;
+
+import java.io.StringWriter;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Turns wire text into {@link ClientMessage}s and {@link ServerMessage}s into wire text. Thread-safe. */
+public final class JsonCodec {
+
+    private final JsonMapper mapper;
+
+    public JsonCodec() {
+        this(JsonMapper.builder().build());
+    }
+
+    public JsonCodec(JsonMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * Decodes one frame. Every input yields a message or a {@link ProtocolException};
+     * nothing else escapes.
+     */
+    public ClientMessage decode(String frame) throws ProtocolException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "the frame is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "the frame must be a JSON object");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isString()) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "\"type\" must be a string");
+        }
+        switch (type.asString()) {
+            case "username":
+                return new ClientMessage.SignIn(optionalString(root, "name", ""));
+            case "message": {
+                JsonNode text = root.get("text");
+                if (text == null || !text.isString()) {
+                    throw new ProtocolException(ErrorCode.BAD_FIELD, "\"text\" must be a string");
+                }
+                String target = optionalString(root, "target", "");
+                return new ClientMessage.Say(text.asString(), target.isEmpty() ? null : target);
+            }
+            case "typing":
+                return new ClientMessage.Typing();
+            default:
+                return new ClientMessage.Unknown(type.asString());
+        }
+    }
+
+    private static String optionalString(JsonNode root, String field, String absent) throws ProtocolException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isString()) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "\"" + field + "\" must be a string");
+        }
+        return node.asString();
+    }
+
+    /** Encodes one frame. */
+    public String encode(ServerMessage message) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            write(message, g);
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    private static void write(ServerMessage message, JsonGenerator g) {
+        if (message instanceof ServerMessage.Chat m) {
+            g.writeStringProperty("type", "message");
+            g.writeNumberProperty("id", m.id());
+            g.writeStringProperty("name", m.name());
+            g.writeStringProperty("text", m.text());
+            g.writeNumberProperty("date", m.date());
+            if (m.target() != null) {
+                g.writeStringProperty("target", m.target());
+            }
+            if (m.history()) {
+                g.writeBooleanProperty("history", true);
+            }
+        } else if (message instanceof ServerMessage.UserList m) {
+            g.writeStringProperty("type", "userlist");
+            g.writeName("users");
+            g.writeStartArray();
+            for (String user : m.users()) {
+                g.writeString(user);
+            }
+            g.writeEndArray();
+        } else if (message instanceof ServerMessage.Username m) {
+            g.writeStringProperty("type", "username");
+            g.writeNumberProperty("id", m.id());
+            g.writeStringProperty("name", m.name());
+            g.writeNumberProperty("date", m.date());
+        } else if (message instanceof ServerMessage.Id m) {
+            g.writeStringProperty("type", "id");
+            g.writeNumberProperty("id", m.id());
+        } else if (message instanceof ServerMessage.RejectUsername m) {
+            g.writeStringProperty("type", "rejectusername");
+            g.writeNumberProperty("id", m.id());
+            g.writeStringProperty("name", m.name());
+        } else if (message instanceof ServerMessage.Typing m) {
+            g.writeStringProperty("type", "typing");
+            g.writeStringProperty("name", m.name());
+        } else if (message instanceof ServerMessage.Error m) {
+            g.writeStringProperty("type", "error");
+            g.writeStringProperty("code", m.code().wire());
+            g.writeStringProperty("text", m.text());
+        } else {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.tertulia.room;
+
+import org.tertulia.protocol.CloseCode;
+
+/**
+ * Where the room puts frames for one connection. Implementations never block the caller:
+ * {@link #offer} only queues, so the room may call it while holding its lock, and the
+ * actual writing starts in {@link #flush}, which the room calls after releasing it.
+ */
+public interface Outbox {
+
+    /**
+     * Queues a frame behind those already queued. Returns true when the outbox was idle
+     * and the caller must call {@link #flush} (outside any lock) to get it writing.
+     */
+    boolean offer(Frame frame);
+
+    /** Starts writing what is queued, if nothing is being written already. Never blocks. */
+    void flush();
+
+    /** Closes the connection with this code, after the frames already queued if it can. Never blocks. */
+    void close(CloseCode code);
+}
