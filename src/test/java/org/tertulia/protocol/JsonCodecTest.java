@@ -1,0 +1,69 @@
+package org.tertulia.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+
+    private final JsonCodec codec = new JsonCodec();
+
+    @Test
+    void decodesTheMdnClientsFrames() throws Exception {
+        assertThat(codec.decode("{\"type\":\"username\",\"id\":3,\"name\":\"alice\",\"date\":1}"))
+                .isEqualTo(new ClientMessage.SignIn("alice"));
+        assertThat(codec.decode("{\"type\":\"message\",\"id\":3,\"text\":\"hi\",\"date\":1}"))
+                .isEqualTo(new ClientMessage.Say("hi", null));
+    }
+
+    @Test
+    void decodesExtensions() throws Exception {
+        assertThat(codec.decode("{\"type\":\"message\",\"text\":\"psst\",\"target\":\"bob\"}"))
+                .isEqualTo(new ClientMessage.Say("psst", "bob"));
+        assertThat(codec.decode("{\"type\":\"typing\",\"id\":1}")).isEqualTo(new ClientMessage.Typing());
+        assertThat(codec.decode("{\"type\":\"future-thing\"}")).isEqualTo(new ClientMessage.Unknown("future-thing"));
+    }
+
+    @Test
+    void missingNameMeansEmpty() throws Exception {
+        assertThat(codec.decode("{\"type\":\"username\"}")).isEqualTo(new ClientMessage.SignIn(""));
+    }
+
+    @Test
+    void malformedJsonIsBadJson() {
+        for (String bad : List.of("", "{", "not json", "{\"type\":\"message\",}", "\"just a string\"", "[1,2]", "42", "null")) {
+            assertThatThrownBy(() -> codec.decode(bad)).as(bad)
+                    .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_JSON));
+        }
+    }
+
+    @Test
+    void wrongFieldTypesAreBadField() {
+        for (String bad : List.of("{}", "{\"type\":5}", "{\"type\":\"message\"}", "{\"type\":\"message\",\"text\":[]}",
+                "{\"type\":\"username\",\"name\":{}}", "{\"type\":\"message\",\"text\":\"x\",\"target\":1}")) {
+            assertThatThrownBy(() -> codec.decode(bad)).as(bad)
+                    .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_FIELD));
+        }
+    }
+
+    @Test
+    void encodesEveryServerFrame() {
+        assertThat(codec.encode(new ServerMessage.Id(7))).isEqualTo("{\"type\":\"id\",\"id\":7}");
+        assertThat(codec.encode(new ServerMessage.RejectUsername(7, "alice2")))
+                .isEqualTo("{\"type\":\"rejectusername\",\"id\":7,\"name\":\"alice2\"}");
+        assertThat(codec.encode(new ServerMessage.UserList(List.of("a", "b"))))
+                .isEqualTo("{\"type\":\"userlist\",\"users\":[\"a\",\"b\"]}");
+        assertThat(codec.encode(new ServerMessage.Username(7, "a", 5)))
+                .isEqualTo("{\"type\":\"username\",\"id\":7,\"name\":\"a\",\"date\":5}");
+        assertThat(codec.encode(new ServerMessage.Chat(7, "a", "hi \"you\"", 5, null, false)))
+                .isEqualTo("{\"type\":\"message\",\"id\":7,\"name\":\"a\",\"text\":\"hi \\\"you\\\"\",\"date\":5}");
+        assertThat(codec.encode(new ServerMessage.Chat(7, "a", "hi", 5, "b", true)))
+                .isEqualTo("{\"type\":\"message\",\"id\":7,\"name\":\"a\",\"text\":\"hi\",\"date\":5,\"target\":\"b\",\"history\":true}");
+        assertThat(codec.encode(new ServerMessage.Typing("a"))).isEqualTo("{\"type\":\"typing\",\"name\":\"a\"}");
+        assertThat(codec.encode(new ServerMessage.Error(ErrorCode.TEXT_TOO_LONG, "too long")))
+                .isEqualTo("{\"type\":\"error\",\"code\":\"text-too-long\",\"text\":\"too long\"}");
+    }
+}
