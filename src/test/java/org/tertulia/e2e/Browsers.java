@@ -1,0 +1,65 @@
+package org.tertulia.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openqa.selenium.Dimension;
+import org.tertulia.support.ServerUnderTest;
+
+/** The browsers one test opened, each on the chat page; all are closed when the test ends. */
+final class Browsers implements AutoCloseable {
+
+    static final Dimension DESKTOP = new Dimension(1200, 900);
+
+    private final ServerUnderTest server;
+    private final List<ChatPage> open = new ArrayList<>();
+
+    Browsers(ServerUnderTest server) {
+        this.server = server;
+    }
+
+    /** A new desktop-sized browser on the chat page, its socket open. */
+    ChatPage open(String label) {
+        return open(label, DESKTOP);
+    }
+
+    /** A new browser with the given window size on the chat page, its socket open. */
+    ChatPage open(String label, Dimension window) {
+        Browser browser = Browser.start(label, window);
+        ChatPage page = new ChatPage(browser);
+        open.add(page);
+        page.load(server.http());
+        return page;
+    }
+
+    /** Closes one browser now, as a person closing the window would. */
+    void close(ChatPage page) {
+        open.remove(page);
+        page.browser().close();
+    }
+
+    /** The browsers still open, in the order they were opened. */
+    List<ChatPage> pages() {
+        return List.copyOf(open);
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (ChatPage page : open) {
+            try {
+                page.browser().close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        open.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
