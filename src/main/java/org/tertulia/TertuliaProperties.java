@@ -39,8 +39,11 @@ public record TertuliaProperties(
     public record Heartbeat(Duration interval, Duration timeout) {
     }
 
-    /** {@code memory} (one node) or {@code redis} (several nodes sharing one room). */
-    public record Cluster(String mode, Duration nodeTtl) {
+    /**
+     * {@code memory} (one node) or {@code redis} (several nodes sharing one room); how long a
+     * silent node lives on; how many events the shared stream keeps (approximately).
+     */
+    public record Cluster(String mode, Duration nodeTtl, int streamLength) {
     }
 
     public RoomSettings roomSettings() {

@@ -1,0 +1,115 @@
+package org.tertulia.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.tertulia.TertuliaApplication;
+import org.tertulia.support.ServerUnderTest;
+
+/** Tertulia nodes in cluster mode against one test Redis: in this JVM, or as a separate process. */
+final class ClusterNodes {
+
+    /** Short enough that fault tests are quick; the heartbeat runs every third of it. */
+    static final String NODE_TTL = "2s";
+
+    private ClusterNodes() {
+    }
+
+    static List<String> settings(RedisServer redis) {
+        return List.of(
+                "tertulia.cluster.mode=redis",
+                "tertulia.cluster.node-ttl=" + NODE_TTL,
+                "spring.data.redis.host=127.0.0.1",
+                "spring.data.redis.port=" + redis.port(),
+                "spring.data.redis.timeout=1s",
+                "spring.data.redis.connect-timeout=1s",
+                "spring.lifecycle.timeout-per-shutdown-phase=2s");
+    }
+
+    /** A node in this JVM, on a free port. Settings go as arguments: they must win over application.yml. */
+    static InJvm start(RedisServer redis) {
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=0");
+        for (String setting : settings(redis)) {
+            args.add("--" + setting);
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TertuliaApplication.class)
+                .run(args.toArray(String[]::new));
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return new InJvm(context, ServerUnderTest.onPort(port));
+    }
+
+    record InJvm(ConfigurableApplicationContext context, ServerUnderTest server) implements AutoCloseable {
+
+        URI chat() {
+            return server.chat();
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    /** A node in its own JVM, so a test can kill it as abruptly as a crash (SIGKILL). */
+    static Forked fork(RedisServer redis, File log) throws IOException {
+        int port = RedisServer.freePort();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(
+                System.getProperty("java.home") + "/bin/java", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath, TertuliaApplication.class.getName(), "--server.port=" + port));
+        String basedir = System.getProperty("server.tomcat.basedir");
+        if (basedir != null) {
+            command.add("--server.tomcat.basedir=" + basedir);
+        }
+        for (String setting : settings(redis)) {
+            command.add("--" + setting);
+        }
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
+        return new Forked(process, ServerUnderTest.onPort(port));
+    }
+
+    record Forked(Process process, ServerUnderTest server) implements AutoCloseable {
+
+        URI chat() {
+            return server.chat();
+        }
+
+        /** Waits until the node serves its page. */
+        void awaitStarted(long timeoutMillis) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMillis;
+            while (System.currentTimeMillis() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the forked node exited with " + process.exitValue());
+                }
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.http().getPort())) {
+                    return;
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new AssertionError("the forked node did not start within " + timeoutMillis + " ms");
+        }
+
+        /** Kills the node like a crash: no shutdown hook, no goodbye to Redis. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                kill();
+            }
+        }
+    }
+}

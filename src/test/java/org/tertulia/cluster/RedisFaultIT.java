@@ -1,0 +1,139 @@
+package org.tertulia.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tertulia.support.ChatClient;
+
+import tools.jackson.databind.JsonNode;
+
+/** Redis goes away (a network blip, a restart that loses everything) during a chat: the room recovers. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisFaultIT {
+
+    static final Duration RECOVERY = Duration.ofSeconds(15);
+
+    RedisServer redis;
+    ClusterNodes.InJvm a;
+    ClusterNodes.InJvm b;
+    ChatClient mia;
+    ChatClient noa;
+
+    @BeforeAll
+    void chatting() {
+        redis = RedisServer.start();
+        a = ClusterNodes.start(redis);
+        b = ClusterNodes.start(redis);
+        mia = ChatClient.signedIn(a.chat(), "mia");
+        noa = ChatClient.signedIn(b.chat(), "noa");
+        mia.awaitUserlist(List.of("mia", "noa"));
+        noa.awaitUserlist(List.of("mia", "noa"));
+        mia.say("before");
+        assertThat(noa.next("message").path("text").asString()).isEqualTo("before");
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable closeable : new AutoCloseable[] {mia, noa, a, b, redis}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void chatResumesAfterEveryNodeLostItsConnections() throws Exception {
+        long cut = System.nanoTime();
+        redis.command("CLIENT", "KILL", "TYPE", "normal");
+        Duration resumed = sayUntilHeard(mia, noa, "after blip");
+        System.out.println("CLUSTER-MEASURE chat resumed " + resumed.toMillis() + " ms after a network blip"
+                + " (connections killed " + Duration.ofNanos(System.nanoTime() - cut).toMillis() + " ms ago)");
+        noa.say("and back");
+        assertThat(mia.next(n -> n.path("text").asString().equals("and back")).path("name").asString()).isEqualTo("noa");
+    }
+
+    @Test
+    @Order(2)
+    void roomIsWholeAgainAfterRedisRestartsEmpty() throws Exception {
+        redis.stop();
+        mia.say("while redis is down");
+        JsonNode error = mia.next("error");
+        assertThat(error.path("code").asString()).isEqualTo("not-delivered");
+
+        long restarted = System.nanoTime();
+        redis.restart();
+        Duration resumed = sayUntilHeard(mia, noa, "after restart");
+        System.out.println("CLUSTER-MEASURE chat resumed " + resumed.toMillis() + " ms after Redis restarted empty");
+
+        // The names were re-asserted: a newcomer asking for one gets the suffix.
+        try (ChatClient other = ChatClient.connect(b.chat())) {
+            assertThat(signInRetrying(other, "mia")).isEqualTo("mia2");
+            noa.awaitUserlist(List.of("mia", "noa", "mia2"));
+            mia.awaitUserlist(List.of("mia", "noa", "mia2"));
+            System.out.println("CLUSTER-MEASURE names and roster whole again "
+                    + Duration.ofNanos(System.nanoTime() - restarted).toMillis() + " ms after the restart");
+
+            // And so was the roster: a node that starts now sees everyone.
+            try (ClusterNodes.InJvm c = ClusterNodes.start(redis);
+                 ChatClient late = ChatClient.connect(c.chat())) {
+                assertThat(signInRetrying(late, "ona")).isEqualTo("ona");
+                late.awaitUserlist(List.of("mia", "noa", "mia2", "ona"));
+            }
+        }
+    }
+
+    /** Says numbered lines until the listener hears one; returns how long that took. */
+    static Duration sayUntilHeard(ChatClient speaker, ChatClient listener, String text) {
+        long start = System.nanoTime();
+        long deadline = start + RECOVERY.toNanos();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            String line = text + " " + i;
+            speaker.say(line);
+            try {
+                listener.next(n -> n.path("text").asString().startsWith(text), Duration.ofMillis(300));
+                return Duration.ofNanos(System.nanoTime() - start);
+            } catch (AssertionError notYet) {
+                // not delivered (the speaker was told so); try again
+            }
+        }
+        throw new AssertionError("chat did not resume within " + RECOVERY);
+    }
+
+    /** Signs in, asking again while the cluster answers not-delivered (it settles after a data loss). */
+    static String signInRetrying(ChatClient client, String name) {
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        while (System.nanoTime() < deadline) {
+            client.sendJson("{\"type\":\"username\",\"id\":" + client.id() + ",\"name\":" + ChatClient.quote(name)
+                    + ",\"date\":0}");
+            JsonNode answer = client.next(n -> (n.path("type").asString().equals("username") && n.path("id").asLong() == client.id())
+                    || n.path("type").asString().equals("error"));
+            if (answer.path("type").asString().equals("username")) {
+                return answer.path("name").asString();
+            }
+            assertThat(answer.path("code").asString()).isEqualTo("not-delivered");
+            try {
+                // Gently: sign-ins have their own rate limit (a burst of 5).
+                Thread.sleep(600);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("could not sign in as " + name + " within " + RECOVERY);
+    }
+}
