@@ -1,0 +1,110 @@
+package org.tertulia.bench;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The client side of the load: one small shared group of event loops (non-blocking I/O,
+ * two threads by default) carrying every simulated client's WebSocket.
+ */
+final class Load implements AutoCloseable {
+
+    /** Largest frame we accept: a userlist of 20,000 names is about 300 KB. */
+    static final int MAX_FRAME = 16 * 1024 * 1024;
+
+    private final URI uri;
+    private final InetSocketAddress address;
+    private final EventLoopGroup group;
+    private final Bootstrap base;
+    private final Map<EventExecutor, Integer> slots = new IdentityHashMap<>();
+    private final int threads;
+    private final long handshakeTimeoutMillis;
+
+    Load(URI uri, int threads, long handshakeTimeoutMillis) {
+        this.uri = uri;
+        this.threads = threads;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        int i = 0;
+        for (EventExecutor executor : group) {
+            slots.put(executor, i++);
+        }
+        this.base = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeoutMillis);
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** The index of an event loop of this group, for per-thread statistics. */
+    int slot(EventExecutor loop) {
+        Integer slot = slots.get(loop);
+        return slot == null ? 0 : slot;
+    }
+
+    /** Starts connecting one client; everything after happens on its event loop. */
+    ChannelFuture connect(ChatClient client) {
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .subprotocol("json")
+                .maxFramePayloadLength(MAX_FRAME)
+                .handleCloseFrames(false)
+                .handshakeTimeoutMillis(handshakeTimeoutMillis)
+                .generateOriginHeader(false)
+                .withUTF8Validator(false)
+                .build();
+        return base.clone()
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(
+                                new HttpClientCodec(),
+                                new HttpObjectAggregator(65536),
+                                new WebSocketClientProtocolHandler(config),
+                                // Tomcat splits long messages (a big userlist) into continuation frames.
+                                new WebSocketFrameAggregator(MAX_FRAME),
+                                client);
+                    }
+                })
+                .connect(address);
+    }
+
+    /** Runs a no-op on every event loop and waits: afterwards their plain writes are visible here. */
+    void barrier() throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(threads);
+        for (EventExecutor executor : group) {
+            executor.execute(latch::countDown);
+        }
+        latch.await(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,45 @@
+package org.tertulia.bench;
+
+/**
+ * Entry point. {@code run} loads one server and writes its figures; {@code report} puts
+ * two servers' figures side by side. {@code script/bench} drives both.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            usage:
+              java -jar tertulia-bench.jar run --url ws://127.0.0.1:PORT/chat --pid SERVER_PID --label NAME [options]
+                --out FILE              results (key=value), default NAME.properties
+                --server-desc TEXT      what the server is (recorded as is)
+                --idle LIST             idle signed-in connections to hold, e.g. 1000,10000 ("none" skips)
+                --join LIST             join storm sizes, e.g. 1000,5000
+                --fanout LIST           fan-out sizes (N clients), e.g. 250,500,1000,2000
+                --senders S --messages M --window W     fan-out load (10, 200, 8)
+                --connect-window K      handshakes pending at once (128)
+                --gc-cmd CMD            shell command run before each RSS reading (e.g. jcmd PID GC.run)
+                --threads T             generator event loops (2)
+                --warmup false          skip the unreported warm-up (300 clients, 10 x 50 messages)
+                --idle-timeout-s (240), --join-timeout-s (180), --fanout-timeout-s (90), --handshake-timeout-s (60)
+              java -jar tertulia-bench.jar report --out DIR [--ours FILE] [--peer FILE] [--ours-name X] [--peer-name Y]
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Options options = new Options(args, 1);
+        switch (args[0]) {
+            case "run" -> new Bench(options).run();
+            case "report" -> Report.main(options);
+            default -> {
+                System.err.print(USAGE);
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+}
