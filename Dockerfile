@@ -1,0 +1,85 @@
+# Tertulia container image.
+#
+#   docker build -t tertulia .
+#   docker run -p 8080:8080 tertulia                      # or -e SERVER_PORT=9000, -e JAVA_OPTS=...
+#
+# Two stages: a JDK builds the jar with the Maven wrapper, a JRE runs it. Only the build
+# stage reaches Maven Central.
+
+############################################################################ build stage
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /build
+
+# Maven, the plugins and the dependencies change far less often than the code: fetch them
+# in their own layer, keyed only on the wrapper and the pom, so a code change rebuilds from
+# the COPY of src/ onwards and downloads nothing. Running the build itself on the bare pom
+# fetches exactly what "package" needs (109 MB, about 100 s cold here), where
+# dependency:go-offline also fetches every plugin of every lifecycle (161 MB, roughly three
+# times as long).
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+RUN ./mvnw -B -q package -DskipTests -Dspring-boot.repackage.skip=true \
+ && rm -rf target
+
+# Tests are not built or run here (.dockerignore keeps src/test out of the context); the
+# project's own CI runs them, and script/docker-smoke drives the built image end to end.
+COPY src/ src/
+COPY frontend/ frontend/
+# Then split the fat jar into Spring Boot's layers (libraries, loader, snapshots, our
+# code) so the runtime stage copies them as separate image layers: a code change ships
+# only the small application layer. The result runs with "java -jar application.jar".
+# Without --launcher the spring-boot-loader layer is empty, and so is
+# snapshot-dependencies while the pom has no snapshots; Docker's classic builder fails on
+# consecutive COPYs of empty folders ("layer does not exist"), so both are folded into
+# the application layer, which changes with every build anyway.
+RUN ./mvnw -B package -DskipTests \
+ && cp target/tertulia-*.jar application.jar \
+ && java -Djarmode=tools -jar application.jar extract --layers --destination extracted \
+ && cp -a extracted/spring-boot-loader/. extracted/snapshot-dependencies/. extracted/application/
+
+########################################################################## runtime stage
+FROM eclipse-temurin:25-jre
+
+# A fixed, numeric, non-root user (so "runAsNonRoot" policies can verify it). The
+# application files stay owned by root: the server only needs to write to /tmp (Tomcat's
+# work directory).
+RUN groupadd --system --gid 10001 tertulia \
+ && useradd --system --uid 10001 --gid tertulia --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin tertulia
+
+WORKDIR /app
+# Libraries (lib/, ~32 MB, change rarely) first; then application.jar, our code (~100 KB).
+COPY --from=build /build/extracted/dependencies/ ./
+COPY --from=build /build/extracted/application/ ./
+
+USER 10001:10001
+
+# The server reads SERVER_PORT (server.port: ${SERVER_PORT:8080}); the HEALTHCHECK follows it.
+ENV SERVER_PORT=8080
+EXPOSE 8080
+
+# JVM flags, sized for a container. Replace them all with -e JAVA_OPTS="..." (split on
+# spaces, no quoting).
+# - MaxRAMPercentage=75: the heap follows the container's memory limit instead of the
+#   JVM's default of 25% of it; the other quarter covers metaspace, code cache, thread
+#   stacks (up to 200 Tomcat threads) and the direct buffers of thousands of sockets.
+# - UseG1GC: chosen explicitly because with under 2 CPUs or under ~1.8 GB the JVM would
+#   otherwise pick the Serial collector, whose full pauses stall every room broadcast. G1's
+#   pauses are short enough for chat at the small heaps this server needs; ZGC (sub-ms
+#   pauses) is worth it only for large heaps with spare cores, and costs memory headroom.
+# - ExitOnOutOfMemoryError: die at once and let the orchestrator restart the container,
+#   rather than limp on with half-dead threads and connections.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+
+# Exec form, and "exec" replaces the shell, so the JVM is PID 1 and gets docker stop's
+# SIGTERM itself: Spring's graceful shutdown then closes every chat client with 1001
+# (going away) before the process exits. Arguments after the image name reach the
+# application (e.g. --tertulia.history-size=100).
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/application.jar \"$@\"", "tertulia"]
+
+# Healthy when GET / answers 200. The base images have bash but no curl or wget, so the
+# probe speaks HTTP over bash's /dev/tcp.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
+  CMD bash -c 'exec 3<>"/dev/tcp/127.0.0.1/${SERVER_PORT:-8080}" \
+      && printf "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 \
+      && read -r -t 2 _ status _ <&3 && [ "${status//[!0-9]/}" = 200 ]' || exit 1
