@@ -148,10 +148,27 @@ public final class ChatRoom {
         } finally {
             unlockAndFlush();
         }
-        long now = clock.millis();
-        bus.publish(previous == null
-                ? new RoomEvent.Joined(member.id(), given, now)
-                : new RoomEvent.Renamed(member.id(), given, now));
+        // A leave() since the lock was released publishes Left; a Joined or Renamed published
+        // after it would put the name back in every roster for good. The member's monitor
+        // orders the two publications; leave() removes from connected before taking it.
+        synchronized (member) {
+            if (!isConnected(member)) {
+                return;
+            }
+            long now = clock.millis();
+            bus.publish(previous == null
+                    ? new RoomEvent.Joined(member.id(), given, now)
+                    : new RoomEvent.Renamed(member.id(), given, now));
+        }
+    }
+
+    private boolean isConnected(Member member) {
+        lock.lock();
+        try {
+            return connected.containsKey(member.id());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void say(Member member, ClientMessage.Say say) {
@@ -199,10 +216,12 @@ public final class ChatRoom {
         }
         if (signedIn) {
             registry.release(member.id());
-            try {
-                bus.publish(new RoomEvent.Left(member.id()));
-            } catch (RoomUnavailableException e) {
-                // The cluster's expiry of this node's members removes the name later.
+            synchronized (member) {
+                try {
+                    bus.publish(new RoomEvent.Left(member.id()));
+                } catch (RoomUnavailableException e) {
+                    // The cluster's expiry of this node's members removes the name later.
+                }
             }
         }
     }

@@ -36,12 +36,14 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     private final ChatRoom room;
     private final TertuliaProperties properties;
     private final Executor closer;
+    private final long maxFrameBytes;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     ChatWebSocketHandler(ChatRoom room, TertuliaProperties properties, Executor closer) {
         this.room = room;
         this.properties = properties;
         this.closer = closer;
+        this.maxFrameBytes = properties.maxFrameSize().toBytes();
     }
 
     @Override
@@ -63,6 +65,12 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         session.getAttributes().put(CONNECTION, connection);
         connections.put(session.getId(), connection);
         connection.member(room.join(outbox));
+        // The peer may be gone already (the id frame's write failed and closed the session):
+        // then afterConnectionClosed may have run before the member existed, or may never run
+        // (Tomcat does not report the close of a session closed while still opening).
+        if (!session.isOpen() || !connections.containsKey(session.getId())) {
+            release(connection);
+        }
     }
 
     @Override
@@ -72,6 +80,12 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
             return;
         }
         connection.heard();
+        // The container bounds a text message in UTF-16 units, which lets a frame of
+        // multi-byte characters reach three times the limit in bytes: the limit is bytes.
+        if (utf8Length(message.getPayload()) > maxFrameBytes) {
+            connection.outbox().close(CloseCode.TOO_BIG);
+            return;
+        }
         try {
             room.receive(connection.member(), message.getPayload());
         } catch (RuntimeException e) {
@@ -103,15 +117,48 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        Connection connection = connections.remove(session.getId());
-        if (connection != null && connection.member() != null) {
-            room.leave(connection.member());
+        Connection connection = connection(session);
+        if (connection != null) {
+            release(connection);
+        }
+    }
+
+    /**
+     * Forgets a connection that is closed or closing: out of the open set, its member out of
+     * the room. Idempotent; called on the close callback, and by the heartbeat for sessions
+     * whose close callback is late or never comes.
+     */
+    void release(Connection connection) {
+        connections.remove(connection.session().getId(), connection);
+        Member member = connection.member();
+        if (member != null) {
+            room.leave(member);
         }
     }
 
     /** Open connections, for the cap, the heartbeat and shutdown. */
     Collection<Connection> connections() {
         return connections.values();
+    }
+
+    /** Bytes {@code s} takes in UTF-8, without encoding it. */
+    static long utf8Length(CharSequence s) {
+        long bytes = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static Connection connection(WebSocketSession session) {

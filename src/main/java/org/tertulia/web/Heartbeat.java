@@ -37,6 +37,12 @@ final class Heartbeat implements SmartLifecycle {
     void sweep() {
         long now = System.nanoTime();
         for (Connection connection : handler.connections()) {
+            if (!connection.session().isOpen()) {
+                // Closed or closing without its close callback yet: the callback may come only
+                // after the close handshake times out, or never (closed while opening).
+                handler.release(connection);
+                continue;
+            }
             long pinged = connection.pingSentNanos();
             if (pinged != 0 && now - pinged > timeoutNanos) {
                 connection.outbox().close(CloseCode.UNRESPONSIVE);

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -40,7 +41,9 @@ final class SessionOutbox implements Outbox {
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final AtomicBoolean closing = new AtomicBoolean();
+    /** The code to close with, once a close is asked for; from then on nothing more is queued. */
+    private final AtomicReference<CloseCode> closing = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     SessionOutbox(WebSocketSession session, RemoteEndpoint.Async remote, long maxQueuedBytes, Executor closer) {
         this.session = session;
@@ -51,7 +54,7 @@ final class SessionOutbox implements Outbox {
 
     @Override
     public boolean offer(Frame frame) {
-        if (closing.get()) {
+        if (closing.get() != null) {
             return false;
         }
         if (queuedBytes.addAndGet(frame.bytes()) > maxQueuedBytes) {
@@ -78,17 +81,15 @@ final class SessionOutbox implements Outbox {
             Frame frame = queue.poll();
             if (frame == null) {
                 state.set(IDLE);
+                if (closing.get() != null) {
+                    closeNow(); // everything queued before the close is written
+                    return;
+                }
                 // An offer may have queued a frame after the poll but seen ACTIVE: take it over.
                 if (queue.isEmpty() || !state.compareAndSet(IDLE, ACTIVE)) {
                     return;
                 }
                 continue;
-            }
-            if (closing.get()) {
-                queue.clear();
-                queuedBytes.set(0);
-                state.set(IDLE);
-                return;
             }
             Write write = new Write(frame);
             try {
@@ -103,11 +104,32 @@ final class SessionOutbox implements Outbox {
         }
     }
 
+    /**
+     * Closes the connection with {@code code}: at once for a slow reader (what is queued
+     * could not be written anyway), otherwise after the frames already queued, such as the
+     * error that explains the close, each write bounded by the send timeout.
+     */
     @Override
     public void close(CloseCode code) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(null, code)) {
             return;
         }
+        if (code == CloseCode.SLOW_READER) {
+            queue.clear();
+            queuedBytes.set(0);
+            closeNow();
+        } else if (state.compareAndSet(IDLE, ACTIVE)) {
+            // Nothing is being written: drain (and close) off the caller's thread, which may hold the room's lock.
+            closer.execute(this::writeNext);
+        }
+        // Otherwise the write in flight carries on through the queue and closes when it is empty.
+    }
+
+    private void closeNow() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CloseCode code = closing.get();
         closer.execute(() -> {
             try {
                 session.close(new CloseStatus(code.code(), code.reason()));
@@ -140,10 +162,12 @@ final class SessionOutbox implements Outbox {
             queuedBytes.addAndGet(-frame.bytes());
             if (!result.isOK()) {
                 log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
-                close(CloseCode.SLOW_READER);
+                closing.compareAndSet(null, CloseCode.SLOW_READER);
                 queue.clear();
+                queuedBytes.set(0);
                 state.set(IDLE);
                 phase.set(DETACHED); // stop the caller's loop too
+                closeNow(); // even when a close was waiting for the queue to drain
                 return;
             }
             if (!phase.compareAndSet(PENDING, DONE_INLINE)) {

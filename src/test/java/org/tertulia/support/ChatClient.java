@@ -6,11 +6,11 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -29,9 +29,10 @@ public final class ChatClient implements AutoCloseable {
 
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
-    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason;
+    private volatile boolean paused;
     private final long id;
 
     private ChatClient(WebSocket.Builder builder, URI uri, String subprotocol) {
@@ -47,6 +48,11 @@ public final class ChatClient implements AutoCloseable {
     /** Connects to {@code ws://.../chat} offering subprotocol {@code json}, and waits for the id frame. */
     public static ChatClient connect(URI uri) {
         return new ChatClient(HttpClient.newHttpClient().newWebSocketBuilder(), uri, "json");
+    }
+
+    /** Connects through a shared {@link HttpClient} (one selector thread for many clients), offering {@code json}. */
+    public static ChatClient connect(HttpClient http, URI uri) {
+        return new ChatClient(http.newWebSocketBuilder(), uri, "json");
     }
 
     /** Connects with a chosen subprotocol (or none when null). */
@@ -136,7 +142,30 @@ public final class ChatClient implements AutoCloseable {
 
     /** Every frame received so far, in order. */
     public List<JsonNode> received() {
-        return List.copyOf(received);
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** The frames received from position {@code index} on (0 is the first), copying only those. */
+    public List<JsonNode> receivedFrom(int index) {
+        synchronized (received) {
+            return index >= received.size() ? List.of() : List.copyOf(received.subList(index, received.size()));
+        }
+    }
+
+    /**
+     * Stops reading: no more frames are taken off the socket (nor pings answered), so the
+     * server's writes back up as they would for a stalled reader.
+     */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    /** Reads again after {@link #pauseReading}. */
+    public void resumeReading() {
+        paused = false;
+        socket.request(1);
     }
 
     /** Frames not yet taken by {@link #next}, without waiting. */
@@ -196,7 +225,18 @@ public final class ChatClient implements AutoCloseable {
                 received.add(node);
                 inbox.add(node);
             }
-            webSocket.request(1);
+            if (!paused) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            // The JDK answers the ping itself; reading on is what pauseReading withholds.
+            if (!paused) {
+                webSocket.request(1);
+            }
             return null;
         }
 
@@ -209,6 +249,7 @@ public final class ChatClient implements AutoCloseable {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
+            closeReason = String.valueOf(error);
             closeCode.complete(1006);
         }
     }

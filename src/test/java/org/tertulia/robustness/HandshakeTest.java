@@ -1,0 +1,186 @@
+package org.tertulia.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tertulia.robustness.Wire.headers;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.tertulia.room.ChatRoom;
+import org.tertulia.support.ChatClient;
+import org.tertulia.support.ServerUnderTest;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The handshake: who may open a socket (same origin, the configured extra origin, clients
+ * that send no Origin; a proxy's X-Forwarded-* counted) and how many may be open at once.
+ */
+@SmallServer
+class HandshakeTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ChatRoom room;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeEach
+    void emptyServer() {
+        Wire.await("the room empty of earlier tests' connections", Wire.PATIENCE, () -> room.connections() == 0);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    @Test
+    void crossSiteHandshakeIsRefusedWith403() {
+        assertThat(handshake(headers("Origin", "http://evil.example")).status()).isEqualTo(403);
+        assertThat(handshake(headers("Origin", "http://127.0.0.1:" + (port + 1))).status()).isEqualTo(403);
+        assertThat(handshake(headers("Origin", "https://127.0.0.1:" + port)).status()).isEqualTo(403);
+        assertThat(handshake(headers("Origin", "null")).status()).isEqualTo(403);
+        assertThat(room.connections()).isZero();
+    }
+
+    @Test
+    void sameOriginHandshakeIsAccepted() {
+        assertChatsAfterHandshake(headers("Origin", "http://127.0.0.1:" + port));
+    }
+
+    @Test
+    void pageServedUnderAnyHostNameAndPortMayOpenItsSocket() {
+        // The browser sends the Host it used for the page, and that page's origin.
+        assertChatsAfterHandshake(headers("Host", "chat.lan:8123", "Origin", "http://chat.lan:8123"));
+        assertChatsAfterHandshake(headers("Host", "[::1]:" + port, "Origin", "http://[::1]:" + port));
+    }
+
+    @Test
+    void clientWithoutOriginIsAccepted() {
+        assertChatsAfterHandshake(headers());
+    }
+
+    @Test
+    void configuredExtraOriginIsAccepted() {
+        assertChatsAfterHandshake(headers("Origin", SmallServer.EXTRA_ORIGIN));
+        assertThat(handshake(headers("Origin", "https://evil.chat.example.com")).status()).isEqualTo(403);
+    }
+
+    @Test
+    void pageBehindTlsTerminatingProxyMayOpenItsSocket() {
+        assertChatsAfterHandshake(headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "chat.proxy.test",
+                "Origin", "https://chat.proxy.test"));
+        assertChatsAfterHandshake(headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "chat.proxy.test",
+                "X-Forwarded-Port", "8443", "Origin", "https://chat.proxy.test:8443"));
+        // The forwarded scheme counts: the http origin of the same host is another site.
+        assertThat(handshake(headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "chat.proxy.test",
+                "Origin", "http://chat.proxy.test")).status()).isEqualTo(403);
+    }
+
+    @Test
+    void handshakePastTheCapIsRefusedWith503AndAFreedSlotIsReused() {
+        URI chat = ServerUnderTest.onPort(port).chat();
+        List<ChatClient> clients = new ArrayList<>();
+        for (int i = 0; i < SmallServer.MAX_CONNECTIONS; i++) {
+            ChatClient client = ChatClient.connect(chat);
+            opened.add(client);
+            clients.add(client);
+        }
+        assertThat(room.connections()).isEqualTo(SmallServer.MAX_CONNECTIONS);
+
+        RawWebSocket refused = handshake(headers());
+        assertThat(refused.status()).isEqualTo(503);
+
+        clients.get(0).close();
+        Wire.await("a slot freed", Wire.PATIENCE, () -> room.connections() == SmallServer.MAX_CONNECTIONS - 1);
+        assertChatsAfterHandshake(headers());
+        for (ChatClient client : clients.subList(1, clients.size())) {
+            assertThat(client.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentHandshakesNeverTakeMoreThanTheCap() throws Exception {
+        int attempts = 4 * SmallServer.MAX_CONNECTIONS;
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> outcomes = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    RawWebSocket socket = handshake(headers());
+                    if (socket.status() != 101) {
+                        return socket.status();
+                    }
+                    RawWebSocket.Frame first = socket.readFrame(Duration.ofSeconds(10));
+                    if (first == null) {
+                        return 1006;
+                    }
+                    return first.opcode() == RawWebSocket.CLOSE ? first.closeCode() : 101;
+                }));
+            }
+            go.countDown();
+            List<Integer> results = new ArrayList<>();
+            for (Future<Integer> outcome : outcomes) {
+                results.add(outcome.get());
+            }
+            // Each attempt was admitted (101 and an id frame), refused with 503, or closed with 1013.
+            assertThat(results).allMatch(r -> r == 101 || r == 503 || r == 1013);
+            assertThat(results).filteredOn(r -> r == 101).hasSize(SmallServer.MAX_CONNECTIONS);
+            assertThat(room.connections()).isEqualTo(SmallServer.MAX_CONNECTIONS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private RawWebSocket handshake(Map<String, String> headers) {
+        RawWebSocket socket = RawWebSocket.open(port, headers);
+        synchronized (opened) {
+            opened.add(socket);
+        }
+        return socket;
+    }
+
+    /** A handshake with these headers is upgraded, and the socket then works as a chat connection. */
+    private void assertChatsAfterHandshake(Map<String, String> headers) {
+        RawWebSocket socket = handshake(headers);
+        assertThat(socket.status()).as("handshake status with %s", headers).isEqualTo(101);
+        assertThat(socket.responseHeader("Sec-WebSocket-Protocol")).isEqualTo("json");
+        JsonNode id = JSON.readTree(socket.readFrame(Duration.ofSeconds(10)).text());
+        assertThat(id.path("type").asString()).isEqualTo("id");
+        socket.sendText("{\"type\":\"username\",\"name\":\"origin-check\"}");
+        boolean listed = false;
+        while (!listed) {
+            RawWebSocket.Frame frame = socket.readFrame(Duration.ofSeconds(10));
+            assertThat(frame).isNotNull();
+            if (frame.opcode() == RawWebSocket.TEXT) {
+                JsonNode node = JSON.readTree(frame.text());
+                listed = node.path("type").asString().equals("userlist")
+                        && ChatClient.names(node).contains("origin-check");
+            }
+        }
+        socket.close();
+        Wire.await("the checked socket gone", Wire.PATIENCE, () -> !room.names().contains("origin-check"));
+    }
+}

@@ -1,0 +1,26 @@
+package org.tertulia.robustness;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The server most wire tests share (one Spring context for all of them): the default
+ * limits of application.yml, except a cap of 5 connections, one extra allowed origin and
+ * a heartbeat fast enough to find a dead peer within seconds.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tertulia.max-connections=" + SmallServer.MAX_CONNECTIONS,
+        "tertulia.allowed-origins=" + SmallServer.EXTRA_ORIGIN,
+        "tertulia.heartbeat.interval=500ms",
+        "tertulia.heartbeat.timeout=1s" })
+@interface SmallServer {
+
+    int MAX_CONNECTIONS = 5;
+    String EXTRA_ORIGIN = "https://chat.example.com";
+}
