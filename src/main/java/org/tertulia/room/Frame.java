@@ -1,31 +1,19 @@
 package org.tertulia.room;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * One encoded frame, shared by every recipient of a broadcast. {@code bytes} is its
- * UTF-8 size, counted once so outboxes can bound their queues without re-encoding.
+ * One encoded frame, shared by every recipient of a broadcast: its JSON text and that
+ * text's UTF-8 bytes, both made once, so no recipient costs an encoding.
  */
-public record Frame(String json, int bytes) {
+public record Frame(String json, byte[] utf8) {
 
     public static Frame of(String json) {
-        return new Frame(json, utf8Length(json));
+        return new Frame(json, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static int utf8Length(String s) {
-        int n = s.length();
-        int bytes = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    bytes += 2; // four bytes for the pair, counted as two chars already
-                    i++;
-                } else {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
+    /** Size on the wire, without the frame header. */
+    public int bytes() {
+        return utf8.length;
     }
 }

@@ -7,8 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
-import jakarta.websocket.Session;
-
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
@@ -35,15 +34,13 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
 
     private final ChatRoom room;
     private final TertuliaProperties properties;
-    private final Executor closer;
-    private final long maxFrameBytes;
+    private final Executor writers;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
-    ChatWebSocketHandler(ChatRoom room, TertuliaProperties properties, Executor closer) {
+    ChatWebSocketHandler(ChatRoom room, TertuliaProperties properties, Executor writers) {
         this.room = room;
         this.properties = properties;
-        this.closer = closer;
-        this.maxFrameBytes = properties.maxFrameSize().toBytes();
+        this.writers = writers;
     }
 
     @Override
@@ -57,17 +54,15 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
             session.close(new CloseStatus(CloseCode.TRY_AGAIN_LATER.code(), CloseCode.TRY_AGAIN_LATER.reason()));
             return;
         }
-        Session nativeSession = ((NativeWebSocketSession) session).getNativeSession(Session.class);
-        nativeSession.getAsyncRemote().setSendTimeout(properties.outbox().sendTimeout().toMillis());
-        SessionOutbox outbox = new SessionOutbox(session, nativeSession.getAsyncRemote(),
-                properties.outbox().maxQueued().toBytes(), closer);
-        Connection connection = new Connection(session, nativeSession, outbox);
+        SessionOutbox outbox = new SessionOutbox(coreSession(session), properties.outbox().maxQueued().toBytes(),
+                writers);
+        Connection connection = new Connection(session, outbox);
+        outbox.onCutOff(() -> release(connection));
         session.getAttributes().put(CONNECTION, connection);
         connections.put(session.getId(), connection);
         connection.member(room.join(outbox));
         // The peer may be gone already (the id frame's write failed and closed the session):
-        // then afterConnectionClosed may have run before the member existed, or may never run
-        // (Tomcat does not report the close of a session closed while still opening).
+        // then afterConnectionClosed may have run before the member existed.
         if (!session.isOpen() || !connections.containsKey(session.getId())) {
             release(connection);
         }
@@ -80,12 +75,6 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
             return;
         }
         connection.heard();
-        // The container bounds a text message in UTF-16 units, which lets a frame of
-        // multi-byte characters reach three times the limit in bytes: the limit is bytes.
-        if (utf8Length(message.getPayload()) > maxFrameBytes) {
-            connection.outbox().close(CloseCode.TOO_BIG);
-            return;
-        }
         try {
             room.receive(connection.member(), message.getPayload());
         } catch (RuntimeException e) {
@@ -141,24 +130,10 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         return connections.values();
     }
 
-    /** Bytes {@code s} takes in UTF-8, without encoding it. */
-    static long utf8Length(CharSequence s) {
-        long bytes = 0;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+    /** Jetty's session under Spring's: the outbox speaks to its frame flusher directly. */
+    private static CoreSession coreSession(WebSocketSession session) {
+        Object jetty = ((NativeWebSocketSession) session).getNativeSession();
+        return ((org.eclipse.jetty.websocket.common.WebSocketSession) jetty).getCoreSession();
     }
 
     private static Connection connection(WebSocketSession session) {

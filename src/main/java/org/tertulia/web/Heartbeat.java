@@ -1,5 +1,6 @@
 package org.tertulia.web;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -9,9 +10,10 @@ import org.tertulia.TertuliaProperties;
 import org.tertulia.protocol.CloseCode;
 
 /**
- * Finds dead peers: a connection silent for an interval is pinged, and one that answers
- * nothing (no pong, no frame) within the timeout is closed, so an abrupt TCP drop leaves
- * no ghost in the user list.
+ * Finds dead peers and stuck readers: a connection silent for an interval is pinged, and
+ * one that answers nothing (no pong, no frame) within the timeout is closed, so an abrupt
+ * TCP drop leaves no ghost in the user list; a connection whose outbox has written
+ * nothing for the send timeout is cut off as a slow reader.
  */
 final class Heartbeat implements SmartLifecycle {
 
@@ -19,18 +21,21 @@ final class Heartbeat implements SmartLifecycle {
     private final ScheduledExecutorService scheduler;
     private final long intervalNanos;
     private final long timeoutNanos;
+    private final long sendTimeoutNanos;
     private volatile ScheduledFuture<?> task;
 
-    Heartbeat(ChatWebSocketHandler handler, ScheduledExecutorService scheduler, TertuliaProperties.Heartbeat settings) {
+    Heartbeat(ChatWebSocketHandler handler, ScheduledExecutorService scheduler, TertuliaProperties.Heartbeat settings,
+            Duration sendTimeout) {
         this.handler = handler;
         this.scheduler = scheduler;
         this.intervalNanos = settings.interval().toNanos();
         this.timeoutNanos = settings.timeout().toNanos();
+        this.sendTimeoutNanos = sendTimeout.toNanos();
     }
 
     @Override
     public void start() {
-        long period = Math.max(intervalNanos / 4, TimeUnit.MILLISECONDS.toNanos(50));
+        long period = Math.max(Math.min(intervalNanos, sendTimeoutNanos) / 4, TimeUnit.MILLISECONDS.toNanos(50));
         task = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
     }
 
@@ -44,7 +49,9 @@ final class Heartbeat implements SmartLifecycle {
                 continue;
             }
             long pinged = connection.pingSentNanos();
-            if (pinged != 0 && now - pinged > timeoutNanos) {
+            if (connection.outbox().stalled(now, sendTimeoutNanos)) {
+                connection.outbox().close(CloseCode.SLOW_READER);
+            } else if (pinged != 0 && now - pinged > timeoutNanos) {
                 connection.outbox().close(CloseCode.UNRESPONSIVE);
             } else if (pinged == 0 && now - connection.lastHeardNanos() > intervalNanos) {
                 connection.ping(now);

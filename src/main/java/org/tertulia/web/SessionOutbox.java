@@ -1,30 +1,31 @@
 package org.tertulia.web;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
-
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
 import org.tertulia.protocol.CloseCode;
 import org.tertulia.room.Frame;
 import org.tertulia.room.Outbox;
 
 /**
- * The outbox of one WebSocket connection: a queue bounded in bytes, drained by
- * non-blocking writes, one at a time, in order. A connection that falls too far behind
- * (too many bytes queued) or whose write takes too long (the container's send timeout)
- * is cut off; nobody else ever waits for it.
+ * The outbox of one WebSocket connection. Frames wait in a queue bounded in bytes; a drain,
+ * run on a writer thread rather than the broadcaster's, hands everything queued by then to
+ * the connection's frame flusher at once, all but the last marked for batching, so the
+ * frames of many broadcasts leave in one write instead of one system call each. Nothing
+ * here blocks: a connection that falls too far behind (too many bytes not yet written) is
+ * cut off at once, and one that makes no progress for the send timeout is cut off by the
+ * heartbeat ({@link #stalled}).
  */
 final class SessionOutbox implements Outbox {
 
@@ -32,33 +33,39 @@ final class SessionOutbox implements Outbox {
 
     private static final int IDLE = 0;
     private static final int ACTIVE = 1;
+    private static final long SLOW_READER_GRACE_MILLIS = 2_000;
 
-    private final WebSocketSession session;
-    private final RemoteEndpoint.Async remote;
+    private final CoreSession session;
     private final long maxQueuedBytes;
-    private final Executor closer;
+    private final Executor writers;
 
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
+    // Bytes queued here or handed to the flusher and not yet written.
+    private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    /** The code to close with, once a close is asked for; from then on nothing more is queued. */
-    private final AtomicReference<CloseCode> closing = new AtomicReference<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean closeSent = new AtomicBoolean();
+    private volatile CloseCode pendingClose;
+    private volatile long progressNanos = System.nanoTime();
+    private volatile Runnable cutOff = () -> { };
 
-    SessionOutbox(WebSocketSession session, RemoteEndpoint.Async remote, long maxQueuedBytes, Executor closer) {
+    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers) {
         this.session = session;
-        this.remote = remote;
         this.maxQueuedBytes = maxQueuedBytes;
-        this.closer = closer;
+        this.writers = writers;
     }
 
     @Override
     public boolean offer(Frame frame) {
-        if (closing.get() != null) {
+        if (closing.get()) {
             return false;
         }
-        if (queuedBytes.addAndGet(frame.bytes()) > maxQueuedBytes) {
-            queuedBytes.addAndGet(-frame.bytes());
+        long before = pendingBytes.getAndAdd(frame.bytes());
+        if (before == 0) {
+            progressNanos = System.nanoTime();
+        }
+        if (before + frame.bytes() > maxQueuedBytes) {
+            pendingBytes.addAndGet(-frame.bytes());
             close(CloseCode.SLOW_READER);
             return false;
         }
@@ -68,116 +75,96 @@ final class SessionOutbox implements Outbox {
 
     @Override
     public void flush() {
-        writeNext();
+        writers.execute(this::drain);
     }
 
-    /** Bytes waiting or being written; for idle checks. */
-    boolean idle() {
-        return state.get() == IDLE;
-    }
-
-    private void writeNext() {
+    private void drain() {
         while (true) {
             Frame frame = queue.poll();
-            if (frame == null) {
-                state.set(IDLE);
-                if (closing.get() != null) {
-                    closeNow(); // everything queued before the close is written
-                    return;
+            long bytes = 0;
+            while (frame != null) {
+                Frame next = queue.poll();
+                bytes += frame.bytes();
+                if (next == null) {
+                    // Frames complete in order: the last one's success accounts for the whole batch.
+                    long batch = bytes;
+                    send(frame, Callback.from(() -> written(batch), this::failed), false);
+                } else {
+                    send(frame, Callback.NOOP, true);
                 }
-                // An offer may have queued a frame after the poll but seen ACTIVE: take it over.
-                if (queue.isEmpty() || !state.compareAndSet(IDLE, ACTIVE)) {
-                    return;
-                }
-                continue;
+                frame = next;
             }
-            Write write = new Write(frame);
-            try {
-                remote.sendText(frame.json(), write);
-            } catch (RuntimeException e) {
-                // The container refuses writes once the session is closing or closed.
-                write.onResult(new SendResult(e));
+            CloseCode close = pendingClose;
+            if (close != null && closeSent.compareAndSet(false, true)) {
+                session.close(close.code(), close.reason(), Callback.NOOP);
             }
-            if (write.detach()) {
-                return; // the write completes later and continues the chain itself
+            state.set(IDLE);
+            // An offer may have queued a frame after the last poll but seen ACTIVE: take it over.
+            if (queue.isEmpty() || !state.compareAndSet(IDLE, ACTIVE)) {
+                return;
             }
         }
     }
 
+    private void send(Frame frame, Callback callback, boolean batch) {
+        // Each recipient gets its own view of the shared bytes: the flusher moves the position.
+        session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, ByteBuffer.wrap(frame.utf8())),
+                callback, batch);
+    }
+
+    private void written(long bytes) {
+        pendingBytes.addAndGet(-bytes);
+        progressNanos = System.nanoTime();
+    }
+
+    private void failed(Throwable failure) {
+        log.debug("write failed, dropping the connection: {}", failure.toString());
+        closing.set(true);
+        queue.clear();
+        session.abort();
+    }
+
+    /** What to do when the connection is cut off as a slow reader, before its socket is gone. */
+    void onCutOff(Runnable action) {
+        this.cutOff = action;
+    }
+
+    /** Whether bytes have waited longer than {@code timeoutNanos} with none written. */
+    boolean stalled(long nowNanos, long timeoutNanos) {
+        return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
+    }
+
+    void ping() {
+        session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PING), Callback.NOOP, false);
+    }
+
     /**
-     * Closes the connection with {@code code}: at once for a slow reader (what is queued
-     * could not be written anyway), otherwise after the frames already queued, such as the
-     * error that explains the close, each write bounded by the send timeout.
+     * Closes after the frames already queued (so a client learns why, e.g. the rate-limit
+     * notice before 1008), except for a slow reader: its queue is dropped, the close frame
+     * goes out behind whatever the flusher still holds, and if it has not read even that
+     * after a grace period the connection is dropped.
      */
     @Override
     public void close(CloseCode code) {
-        if (!closing.compareAndSet(null, code)) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         if (code == CloseCode.SLOW_READER) {
             queue.clear();
-            queuedBytes.set(0);
-            closeNow();
-        } else if (state.compareAndSet(IDLE, ACTIVE)) {
-            // Nothing is being written: drain (and close) off the caller's thread, which may hold the room's lock.
-            closer.execute(this::writeNext);
-        }
-        // Otherwise the write in flight carries on through the queue and closes when it is empty.
-    }
-
-    private void closeNow() {
-        if (!closed.compareAndSet(false, true)) {
+            // Out of the room now: its socket may take the grace period to go, and nobody
+            // should see a user in the list who receives nothing. Not on this thread, which
+            // may hold the room's lock.
+            writers.execute(cutOff);
+            if (closeSent.compareAndSet(false, true)) {
+                session.close(code.code(), code.reason(), Callback.NOOP);
+            }
+            CompletableFuture.delayedExecutor(SLOW_READER_GRACE_MILLIS, TimeUnit.MILLISECONDS, writers)
+                    .execute(session::abort);
             return;
         }
-        CloseCode code = closing.get();
-        closer.execute(() -> {
-            try {
-                session.close(new CloseStatus(code.code(), code.reason()));
-            } catch (IOException | RuntimeException e) {
-                log.debug("closing {} with {} failed: {}", session.getId(), code, e.toString());
-            }
-        });
-    }
-
-    /**
-     * One frame's write. The container may report completion on the calling thread,
-     * before sendText returns: then the caller's loop goes on (no recursion, however long
-     * the queue); otherwise the completion continues the chain.
-     */
-    private final class Write implements SendHandler {
-
-        private static final int PENDING = 0;
-        private static final int DETACHED = 1;
-        private static final int DONE_INLINE = 2;
-
-        private final Frame frame;
-        private final AtomicInteger phase = new AtomicInteger(PENDING);
-
-        Write(Frame frame) {
-            this.frame = frame;
-        }
-
-        @Override
-        public void onResult(SendResult result) {
-            queuedBytes.addAndGet(-frame.bytes());
-            if (!result.isOK()) {
-                log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
-                closing.compareAndSet(null, CloseCode.SLOW_READER);
-                queue.clear();
-                queuedBytes.set(0);
-                state.set(IDLE);
-                phase.set(DETACHED); // stop the caller's loop too
-                closeNow(); // even when a close was waiting for the queue to drain
-                return;
-            }
-            if (!phase.compareAndSet(PENDING, DONE_INLINE)) {
-                writeNext();
-            }
-        }
-
-        /** True when the write is still in flight: its completion will carry on. */
-        boolean detach() {
-            return phase.compareAndSet(PENDING, DETACHED) || phase.get() == DETACHED;
+        pendingClose = code;
+        if (state.get() == IDLE && state.compareAndSet(IDLE, ACTIVE)) {
+            flush();
         }
     }
 }

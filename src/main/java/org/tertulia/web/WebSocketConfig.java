@@ -1,5 +1,6 @@
 package org.tertulia.web;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -7,37 +8,63 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.ServletContext;
+
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.context.ServletContextAware;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.tertulia.TertuliaProperties;
 import org.tertulia.room.ChatRoom;
 
 /** The {@code /chat} endpoint: handshake rules, container limits and the threads the web layer needs. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
-class WebSocketConfig implements WebSocketConfigurer {
+class WebSocketConfig implements WebSocketConfigurer, ServletContextAware, DisposableBean {
 
     private final TertuliaProperties properties;
+    private final ExecutorService writers;
     private final ChatWebSocketHandler handler;
+    private volatile ServletContext servletContext;
 
     WebSocketConfig(TertuliaProperties properties, ChatRoom room) {
         this.properties = properties;
-        this.handler = new ChatWebSocketHandler(room, properties, closer());
+        // Drains never block (writes are asynchronous), so one thread per core keeps them moving.
+        this.writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon("ws-writer-"));
+        this.handler = new ChatWebSocketHandler(room, properties, writers);
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        long maxFrame = properties.maxFrameSize().toBytes();
+        // Jetty's own idle timeout would close a quiet chat after 30 s; the heartbeat judges
+        // liveness, and this only backs it up.
+        Duration idle = properties.heartbeat().interval().plus(properties.heartbeat().timeout()).multipliedBy(2);
+        JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
+        jetty.addWebSocketConfigurer(container -> {
+            // Jetty counts these in bytes: over either, the connection is closed with 1009.
+            container.setMaxTextMessageSize(maxFrame);
+            container.setMaxBinaryMessageSize(maxFrame);
+            container.setMaxFrameSize(maxFrame);
+            container.setIdleTimeout(idle);
+            declineCompression();
+        });
         // Same origin is always allowed; allowed-origins adds to it. A foreign Origin gets 403.
         registry.addHandler(handler, "/chat")
+                .setHandshakeHandler(new DefaultHandshakeHandler(jetty))
                 .addInterceptors(new ConnectionCap())
                 .setAllowedOriginPatterns(properties.allowedOrigins().toArray(String[]::new));
     }
@@ -48,18 +75,8 @@ class WebSocketConfig implements WebSocketConfigurer {
     }
 
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        int maxFrame = (int) properties.maxFrameSize().toBytes();
-        container.setMaxTextMessageBufferSize(maxFrame);
-        container.setMaxBinaryMessageBufferSize(maxFrame);
-        container.setAsyncSendTimeout(properties.outbox().sendTimeout().toMillis());
-        return container;
-    }
-
-    @Bean
     Heartbeat heartbeat(ScheduledExecutorService roomScheduler) {
-        return new Heartbeat(handler, roomScheduler, properties.heartbeat());
+        return new Heartbeat(handler, roomScheduler, properties.heartbeat(), properties.outbox().sendTimeout());
     }
 
     @Bean
@@ -67,8 +84,9 @@ class WebSocketConfig implements WebSocketConfigurer {
         return new GoingAway(room, handler);
     }
 
-    private static ExecutorService closer() {
-        return Executors.newFixedThreadPool(8, daemon("ws-closer-"));
+    @Override
+    public void destroy() {
+        writers.shutdown();
     }
 
     static ThreadFactory daemon(String prefix) {
@@ -78,6 +96,25 @@ class WebSocketConfig implements WebSocketConfigurer {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * Takes permessage-deflate out of Jetty's extensions (browsers offer it, and Jetty accepts
+     * it whatever Spring selects): compressing each broadcast separately for every recipient
+     * would cost more than the fan-out itself. Idempotent; runs before each upgrade.
+     */
+    private void declineCompression() {
+        Object components = servletContext == null ? null
+                : servletContext.getAttribute(WebSocketServerComponents.WEBSOCKET_COMPONENTS_ATTRIBUTE);
+        if (components instanceof WebSocketComponents jetty
+                && jetty.getExtensionRegistry().isAvailable("permessage-deflate")) {
+            jetty.getExtensionRegistry().unregister("permessage-deflate");
+        }
+    }
+
+    @Override
+    public void setServletContext(ServletContext servletContext) {
+        this.servletContext = servletContext;
     }
 
     /** Refuses the handshake with 503 once the node holds its maximum of connections. */

@@ -1,22 +1,31 @@
 package org.tertulia.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tertulia.support.ForAll.forAll;
+import static org.tertulia.support.Generators.anyLong;
+import static org.tertulia.support.Generators.commands;
+import static org.tertulia.support.Generators.elementOf;
+import static org.tertulia.support.Generators.ints;
+import static org.tertulia.support.Generators.jsonTokens;
+import static org.tertulia.support.Generators.jsonValues;
+import static org.tertulia.support.Generators.mutations;
+import static org.tertulia.support.Generators.oneOf;
+import static org.tertulia.support.Generators.prefixes;
+import static org.tertulia.support.Generators.quote;
+import static org.tertulia.support.Generators.strings;
 
 import java.util.List;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.tertulia.support.Gen;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The decoder is total: whatever a client sends, as text or as any JSON value, it gets a
  * command or a {@link ProtocolException} with a wire error code, never another exception.
+ * Each property runs a fixed number of tries from its own fixed seed (see {@link org.tertulia.support.ForAll}).
  */
 class JsonCodecPropertiesTest {
 
@@ -25,53 +34,98 @@ class JsonCodecPropertiesTest {
     private static final List<String> TYPES = List.of("username", "message", "typing", "id", "userlist", "error",
             "MESSAGE", "", "type");
 
+    /** The types the server acts on, drawn more often so that every branch of the decoder is reached. */
+    private static final List<String> ACTED_ON = List.of("username", "message", "typing");
+
+    private static final Gen<String> JSON_VALUES = jsonValues(FIELDS);
+    private static final Gen<String> COMMANDS = commands(ACTED_ON, TYPES, FIELDS);
+
     private final JsonCodec codec = new JsonCodec();
 
-    @Property(tries = 2_000)
-    void anyStringDecodesToACommandOrAProtocolError(@ForAll String frame) {
-        decodesSafely(frame);
+    @Test
+    void anyStringDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0001L, strings(), this::decodesSafely);
     }
 
-    @Property(tries = 2_000)
-    void anyJsonValueDecodesToACommandOrAProtocolError(@ForAll("jsonValues") String json) {
-        decodesSafely(json);
+    @Test
+    void anyJsonValueDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0002L, JSON_VALUES, this::decodesSafely);
     }
 
-    @Property(tries = 2_000)
-    void anyFrameShapedLikeACommandDecodesToACommandOrAProtocolError(@ForAll("commandLike") String json) {
-        decodesSafely(json);
+    @Test
+    void anyFrameShapedLikeACommandDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0003L, COMMANDS, this::decodesSafely);
     }
 
-    @Property(tries = 1_000)
-    void anyPrefixOfAJsonValueDecodesToACommandOrAProtocolError(@ForAll("commandLike") String json,
-            @ForAll @IntRange(min = 0, max = 100) int percent) {
-        decodesSafely(json.substring(0, json.length() * percent / 100));
+    @Test
+    void anyPrefixOfAJsonValueDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0004L, prefixes(oneOf(COMMANDS, JSON_VALUES)), this::decodesSafely);
     }
 
-    @Property(tries = 1_000)
-    void aMessageCarriesItsTextAndTargetUnchanged(@ForAll String text, @ForAll String target) throws Exception {
-        String frame = "{\"type\":\"message\",\"id\":3,\"text\":" + JSON.writeValueAsString(text) + ",\"target\":"
-                + JSON.writeValueAsString(target) + "}";
-        ClientMessage.Say say = (ClientMessage.Say) codec.decode(frame);
-        assertThat(say.text()).isEqualTo(text);
-        assertThat(say.target()).isEqualTo(target.isEmpty() ? null : target);
+    @Test
+    void anyMutationOfACommandDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0005L, mutations(COMMANDS, 4), this::decodesSafely);
     }
 
-    @Property(tries = 500)
-    void deeplyNestedValuesAreRefusedNotOverflowed(@ForAll @IntRange(min = 1, max = 20_000) int depth) {
-        decodesSafely("[".repeat(depth) + "]".repeat(depth));
-        decodesSafely("{\"type\":\"message\",\"text\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
-        decodesSafely("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+    @Test
+    void anyJsonTokenSoupDecodesToACommandOrAProtocolError() {
+        forAll(2_000, 0xC0DEC_0006L, jsonTokens(FIELDS, 30), this::decodesSafely);
     }
 
-    @Property(tries = 1_000)
-    void anyServerMessageEncodesToOneJsonObject(@ForAll String text, @ForAll String name, @ForAll long id) {
-        for (ServerMessage message : List.<ServerMessage>of(new ServerMessage.Chat(id, name, text, id, name, true),
-                new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name),
-                new ServerMessage.UserList(List.of(name, text)), new ServerMessage.Typing(name),
-                new ServerMessage.Error(ErrorCode.BAD_JSON, text), new ServerMessage.Id(id))) {
-            assertThat(JSON.readTree(codec.encode(message)).isObject()).isTrue();
-        }
+    record TextAndTarget(String text, String target, String frame) {
+    }
+
+    @Test
+    void aMessageCarriesItsTextAndTargetUnchanged() {
+        Gen<String> strings = strings();
+        Gen<TextAndTarget> messages = r -> {
+            String text = strings.next(r);
+            String target = strings.next(r);
+            // Quoted every valid way: short escapes, \\uXXXX in either case (surrogates too), raw.
+            String frame = "{\"type\":\"message\",\"id\":3,\"text\":" + quote(text, r) + ",\"target\":"
+                    + quote(target, r) + "}";
+            return new TextAndTarget(text, target, frame);
+        };
+        forAll(2_000, 0xC0DEC_0007L, messages, m -> {
+            ClientMessage.Say say = (ClientMessage.Say) codec.decode(m.frame());
+            assertThat(say.text()).isEqualTo(m.text());
+            assertThat(say.target()).isEqualTo(m.target().isEmpty() ? null : m.target());
+        });
+    }
+
+    @Test
+    void deeplyNestedValuesAreRefusedNotOverflowed() {
+        Gen<Integer> depths = oneOf(ints(1, 20_000), elementOf(499, 500, 501, 999, 1_000, 1_001, 2_000));
+        forAll(500, 0xC0DEC_0008L, depths, depth -> {
+            decodesSafely("[".repeat(depth) + "]".repeat(depth));
+            decodesSafely("{\"type\":\"message\",\"text\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+            decodesSafely("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+            decodesSafely("{\"type\":\"message\",\"text\":" + "[{\"text\":".repeat(depth) + "\"x\""
+                    + "}]".repeat(depth) + "}");
+        });
+    }
+
+    record Fields(String text, String name, long id) {
+    }
+
+    @Test
+    void anyServerMessageEncodesToOneJsonObject() {
+        Gen<String> strings = strings();
+        Gen<Long> ids = anyLong();
+        Gen<Fields> fields = r -> new Fields(strings.next(r), strings.next(r), ids.next(r));
+        forAll(2_000, 0xC0DEC_0009L, fields, f -> {
+            String text = f.text();
+            String name = f.name();
+            long id = f.id();
+            for (ServerMessage message : List.<ServerMessage>of(new ServerMessage.Chat(id, name, text, id, name, true),
+                    new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name),
+                    new ServerMessage.UserList(List.of(name, text)), new ServerMessage.Typing(name),
+                    new ServerMessage.Error(ErrorCode.BAD_JSON, text), new ServerMessage.Id(id))) {
+                JsonNode tree = JSON.readTree(codec.encode(message));
+                assertThat(tree.isObject()).as("%s encodes to an object", message.getClass().getSimpleName()).isTrue();
+                assertThat(tree.path("type").isString()).isTrue();
+            }
+        });
     }
 
     private void decodesSafely(String frame) {
@@ -92,42 +146,5 @@ class JsonCodecPropertiesTest {
             assertThat(e.code()).isIn(ErrorCode.BAD_JSON, ErrorCode.BAD_FIELD);
             assertThat(e.getMessage()).isNotBlank();
         }
-    }
-
-    @Provide
-    Arbitrary<String> jsonValues() {
-        return Arbitraries.recursive(JsonCodecPropertiesTest::scalar, JsonCodecPropertiesTest::composite, 4);
-    }
-
-    @Provide
-    Arbitrary<String> commandLike() {
-        Arbitrary<String> type = Arbitraries.oneOf(Arbitraries.of(TYPES).map(JsonCodecPropertiesTest::quote),
-                jsonValues());
-        Arbitrary<String> fields = Combinators.combine(Arbitraries.of(FIELDS), jsonValues())
-                .as((name, value) -> quote(name) + ":" + value)
-                .list().ofMaxSize(5)
-                .map(list -> String.join(",", list));
-        return Combinators.combine(type, fields).as((t, f) -> "{\"type\":" + t + (f.isEmpty() ? "" : "," + f) + "}");
-    }
-
-    private static Arbitrary<String> scalar() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("null", "true", "false", "0", "-0", "1e400", "-1e-400", "123456789012345678901234567890",
-                        "1.5", "NaN", "\"\"", "Infinity"),
-                Arbitraries.integers().map(String::valueOf),
-                Arbitraries.doubles().map(String::valueOf),
-                Arbitraries.strings().ofMaxLength(40).map(JsonCodecPropertiesTest::quote));
-    }
-
-    private static Arbitrary<String> composite(Arbitrary<String> inner) {
-        Arbitrary<String> array = inner.list().ofMaxSize(4).map(list -> "[" + String.join(",", list) + "]");
-        Arbitrary<String> key = Arbitraries.oneOf(Arbitraries.of(FIELDS), Arbitraries.strings().ofMaxLength(10));
-        Arbitrary<String> object = Combinators.combine(key, inner).as((k, v) -> quote(k) + ":" + v)
-                .list().ofMaxSize(4).map(list -> "{" + String.join(",", list) + "}");
-        return Arbitraries.oneOf(inner, array, object);
-    }
-
-    private static String quote(String s) {
-        return JSON.writeValueAsString(s);
     }
 }

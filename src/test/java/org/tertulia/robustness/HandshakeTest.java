@@ -98,6 +98,15 @@ class HandshakeTest {
     }
 
     @Test
+    void compressionOfferedByABrowserIsDeclined() {
+        // Compressing every broadcast once per recipient would cost more than the fan-out itself.
+        RawWebSocket socket = handshake(Wire.headers("Sec-WebSocket-Extensions",
+                "permessage-deflate; client_max_window_bits"));
+        assertThat(socket.status()).isEqualTo(101);
+        assertThat(socket.responseHeader("Sec-WebSocket-Extensions")).isNull();
+    }
+
+    @Test
     void handshakePastTheCapIsRefusedWith503AndAFreedSlotIsReused() {
         URI chat = ServerUnderTest.onPort(port).chat();
         List<ChatClient> clients = new ArrayList<>();
