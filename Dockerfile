@@ -41,8 +41,7 @@ RUN ./mvnw -B package -DskipTests \
 FROM eclipse-temurin:25-jre
 
 # A fixed, numeric, non-root user (so "runAsNonRoot" policies can verify it). The
-# application files stay owned by root: the server only needs to write to /tmp (Tomcat's
-# work directory).
+# application files stay owned by root: the server only writes temporary files to /tmp.
 RUN groupadd --system --gid 10001 tertulia \
  && useradd --system --uid 10001 --gid tertulia --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin tertulia
@@ -62,7 +61,7 @@ EXPOSE 8080
 # spaces, no quoting).
 # - MaxRAMPercentage=75: the heap follows the container's memory limit instead of the
 #   JVM's default of 25% of it; the other quarter covers metaspace, code cache, thread
-#   stacks (up to 200 Tomcat threads) and the direct buffers of thousands of sockets.
+#   stacks (up to 200 Jetty threads) and the direct buffers of thousands of sockets.
 # - UseG1GC: chosen explicitly because with under 2 CPUs or under ~1.8 GB the JVM would
 #   otherwise pick the Serial collector, whose full pauses stall every room broadcast. G1's
 #   pauses are short enough for chat at the small heaps this server needs; ZGC (sub-ms

@@ -64,10 +64,6 @@ final class ClusterNodes {
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("java.home") + "/bin/java", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", classpath, TertuliaApplication.class.getName(), "--server.port=" + port));
-        String basedir = System.getProperty("server.tomcat.basedir");
-        if (basedir != null) {
-            command.add("--server.tomcat.basedir=" + basedir);
-        }
         for (String setting : settings(redis)) {
             command.add("--" + setting);
         }

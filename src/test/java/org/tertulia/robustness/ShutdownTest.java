@@ -27,13 +27,11 @@ class ShutdownTest {
     void sigtermClosesEveryClientWith1001AndTheProcessEndsWithinSeconds() throws Exception {
         int port = freePort();
         Path log = Files.createTempFile("tertulia-shutdown-", ".log");
-        Path basedir = Files.createTempDirectory("tertulia-shutdown-tomcat-");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 "org.tertulia.TertuliaApplication",
-                "--server.port=" + port,
-                "--server.tomcat.basedir=" + basedir)
+                "--server.port=" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
