@@ -198,8 +198,11 @@ function onRejectUsername(msg) {
   const asked = (state.requestedName ?? '').trim();
   state.myName = given;
   showMe();
+  // "reason" is this server's extension; for a server without it, guess from the suffix.
   const suffix = given.slice(asked.length);
-  const taken = asked !== '' && given.toLowerCase().startsWith(asked.toLowerCase()) && /^\d+$/.test(suffix);
+  const taken = msg.reason !== undefined
+    ? msg.reason === 'taken'
+    : asked !== '' && given.toLowerCase().startsWith(asked.toLowerCase()) && /^\d+$/.test(suffix);
   notice('rename', taken
     ? `Your name was taken; you are now ${given}`
     : `Your name was not accepted as typed; you are now ${given}`);

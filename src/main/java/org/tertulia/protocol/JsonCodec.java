@@ -111,6 +111,7 @@ public final class JsonCodec {
             g.writeStringProperty("type", "rejectusername");
             g.writeNumberProperty("id", m.id());
             g.writeStringProperty("name", m.name());
+            g.writeStringProperty("reason", m.reason());
         } else if (message instanceof ServerMessage.Typing m) {
             g.writeStringProperty("type", "typing");
             g.writeStringProperty("name", m.name());

@@ -9,8 +9,11 @@ public sealed interface ServerMessage {
     record Id(long id) implements ServerMessage {
     }
 
-    /** {@code rejectusername}: the requested name was taken or invalid; {@code name} is the one given. */
-    record RejectUsername(long id, String name) implements ServerMessage {
+    /**
+     * {@code rejectusername}: the requested name was not given as asked; {@code name} is the
+     * one given, {@code reason} (an extension) says why: {@code taken} or {@code invalid}.
+     */
+    record RejectUsername(long id, String name, String reason) implements ServerMessage {
     }
 
     /** {@code userlist}: every signed-in name, in sign-in order. */

@@ -137,7 +137,9 @@ public final class ChatRoom {
             }
             member.name(given);
             if (!given.equals(requested)) {
-                queue(member, frame(new ServerMessage.RejectUsername(member.id(), given)));
+                // Taken when a suffix was needed; invalid when cleaning alone changed it.
+                String reason = given.equals(wanted) ? "invalid" : "taken";
+                queue(member, frame(new ServerMessage.RejectUsername(member.id(), given, reason)));
             }
             if (previous == null) {
                 audience.put(member.id(), member);

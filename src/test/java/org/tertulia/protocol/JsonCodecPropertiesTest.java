@@ -118,7 +118,7 @@ class JsonCodecPropertiesTest {
             String name = f.name();
             long id = f.id();
             for (ServerMessage message : List.<ServerMessage>of(new ServerMessage.Chat(id, name, text, id, name, true),
-                    new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name),
+                    new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name, "taken"),
                     new ServerMessage.UserList(List.of(name, text)), new ServerMessage.Typing(name),
                     new ServerMessage.Error(ErrorCode.BAD_JSON, text), new ServerMessage.Id(id))) {
                 JsonNode tree = JSON.readTree(codec.encode(message));

@@ -52,8 +52,8 @@ class JsonCodecTest {
     @Test
     void encodesEveryServerFrame() {
         assertThat(codec.encode(new ServerMessage.Id(7))).isEqualTo("{\"type\":\"id\",\"id\":7}");
-        assertThat(codec.encode(new ServerMessage.RejectUsername(7, "alice2")))
-                .isEqualTo("{\"type\":\"rejectusername\",\"id\":7,\"name\":\"alice2\"}");
+        assertThat(codec.encode(new ServerMessage.RejectUsername(7, "alice2", "taken")))
+                .isEqualTo("{\"type\":\"rejectusername\",\"id\":7,\"name\":\"alice2\",\"reason\":\"taken\"}");
         assertThat(codec.encode(new ServerMessage.UserList(List.of("a", "b"))))
                 .isEqualTo("{\"type\":\"userlist\",\"users\":[\"a\",\"b\"]}");
         assertThat(codec.encode(new ServerMessage.Username(7, "a", 5)))

@@ -89,6 +89,7 @@ class ChatProtocolTest {
             second.sendJson("{\"type\":\"username\",\"id\":" + second.id() + ",\"name\":\"CARLA\",\"date\":0}");
             JsonNode rejected = second.next("rejectusername");
             assertThat(rejected.path("name").asString()).isEqualTo("CARLA2");
+            assertThat(rejected.path("reason").asString()).isEqualTo("taken");
             assertThat(rejected.path("id").asLong()).isEqualTo(second.id());
             first.awaitUserlist(List.of("carla", "CARLA2"));
             assertThat(first.received()).noneMatch(f -> isType(f, "rejectusername"));
@@ -99,7 +100,9 @@ class ChatProtocolTest {
     void emptyNameGetsAGeneratedOne() {
         try (ChatClient client = ChatClient.connect(server.chat())) {
             client.sendJson("{\"type\":\"username\",\"name\":\"   \"}");
-            assertThat(client.next("rejectusername").path("name").asString()).isEqualTo("guest-" + client.id());
+            JsonNode rejected = client.next("rejectusername");
+            assertThat(rejected.path("name").asString()).isEqualTo("guest-" + client.id());
+            assertThat(rejected.path("reason").asString()).isEqualTo("invalid");
         }
     }
 
