@@ -73,17 +73,8 @@ public final class ChatRoom {
 
     /** One text frame from {@code member}, as it came off the wire. */
     public void receive(Member member, String frame) {
-        switch (member.admitFrame(System.nanoTime())) {
-            case ACCEPT:
-                break;
-            case REFUSE_AND_TELL:
-                send(member, new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many frames: slow down"));
-                return;
-            case REFUSE:
-                return;
-            default:
-                member.outbox().close(CloseCode.FLOODING);
-                return;
+        if (!admitted(member, member.admitFrame(System.nanoTime()), "too many frames: slow down")) {
+            return;
         }
         ClientMessage message;
         try {
@@ -107,18 +98,25 @@ public final class ChatRoom {
         }
     }
 
-    private void signIn(Member member, String requested) {
-        switch (member.admitName(System.nanoTime())) {
+    /** Acts on a rate-limit decision: true to go on; otherwise tells, drops or disconnects. */
+    private boolean admitted(Member member, Member.Admission admission, String notice) {
+        switch (admission) {
             case ACCEPT:
-                break;
+                return true;
             case REFUSE_AND_TELL:
-                send(member, new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many name changes: wait a moment"));
-                return;
+                send(member, new ServerMessage.Error(ErrorCode.RATE_LIMITED, notice));
+                return false;
             case REFUSE:
-                return;
+                return false;
             default:
                 member.outbox().close(CloseCode.FLOODING);
-                return;
+                return false;
+        }
+    }
+
+    private void signIn(Member member, String requested) {
+        if (!admitted(member, member.admitName(System.nanoTime()), "too many name changes: wait a moment")) {
+            return;
         }
         String wanted = Sanitizer.name(requested, settings.maxNameLength());
         if (wanted.isEmpty()) {
