@@ -35,12 +35,14 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     private final ChatRoom room;
     private final TertuliaProperties properties;
     private final Executor writers;
+    private final long maxFrameBytes;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     ChatWebSocketHandler(ChatRoom room, TertuliaProperties properties, Executor writers) {
         this.room = room;
         this.properties = properties;
         this.writers = writers;
+        this.maxFrameBytes = properties.maxFrameSize().toBytes();
     }
 
     @Override
@@ -75,6 +77,10 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
             return;
         }
         connection.heard();
+        if (utf8Length(message.getPayload(), maxFrameBytes) > maxFrameBytes) {
+            connection.outbox().close(CloseCode.TOO_BIG);
+            return;
+        }
         try {
             room.receive(connection.member(), message.getPayload());
         } catch (RuntimeException e) {
@@ -128,6 +134,29 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     /** Open connections, for the cap, the heartbeat and shutdown. */
     Collection<Connection> connections() {
         return connections.values();
+    }
+
+    /** Bytes {@code s} takes in UTF-8, counted no further than just past {@code limit}. */
+    static long utf8Length(CharSequence s, long limit) {
+        int n = s.length();
+        if (n * 3L <= limit) {
+            return n; // cannot be over: skip the count
+        }
+        long bytes = 0;
+        for (int i = 0; i < n && bytes <= limit; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Jetty's session under Spring's: the outbox speaks to its frame flusher directly. */

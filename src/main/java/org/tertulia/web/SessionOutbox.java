@@ -80,6 +80,13 @@ final class SessionOutbox implements Outbox {
 
     private void drain() {
         while (true) {
+            if (closeSent.get()) {
+                // An offer that raced with close() may have queued a frame after the close
+                // went out: nothing may follow a close frame.
+                queue.clear();
+                state.set(IDLE);
+                return;
+            }
             Frame frame = queue.poll();
             long bytes = 0;
             while (frame != null) {
@@ -118,9 +125,14 @@ final class SessionOutbox implements Outbox {
     }
 
     private void failed(Throwable failure) {
-        log.debug("write failed, dropping the connection: {}", failure.toString());
         closing.set(true);
         queue.clear();
+        if (closeSent.get()) {
+            // Writes still pending when the close went out fail with it: the close handshake
+            // is under way, and dropping the connection now would lose the close frame.
+            return;
+        }
+        log.debug("write failed, dropping the connection: {}", failure.toString());
         session.abort();
     }
 

@@ -49,13 +49,16 @@ class WebSocketConfig implements WebSocketConfigurer, ServletContextAware, Dispo
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        long maxFrame = properties.maxFrameSize().toBytes();
+        // Jetty fails a connection the moment a frame's header announces more than its cap,
+        // with the rest of the frame unread: the peer then often gets a reset before the
+        // close frame. So Jetty's cap sits well above the limit, as a guard on memory only,
+        // and the handler closes a message over the limit with 1009 after reading it whole.
+        long maxFrame = Math.max(4 * properties.maxFrameSize().toBytes(), properties.maxFrameSize().toBytes() + 65_536);
         // Jetty's own idle timeout would close a quiet chat after 30 s; the heartbeat judges
         // liveness, and this only backs it up.
         Duration idle = properties.heartbeat().interval().plus(properties.heartbeat().timeout()).multipliedBy(2);
         JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
         jetty.addWebSocketConfigurer(container -> {
-            // Jetty counts these in bytes: over either, the connection is closed with 1009.
             container.setMaxTextMessageSize(maxFrame);
             container.setMaxBinaryMessageSize(maxFrame);
             container.setMaxFrameSize(maxFrame);

@@ -235,7 +235,7 @@ class LimitsTest {
             } catch (RuntimeException e) {
                 // the server closed while we were still sending
             }
-            assertThat(ann.awaitClose()).isEqualTo(1008);
+            assertThat(ann.awaitClose()).as("close (reason or error: %s)", ann.closeReason()).isEqualTo(1008);
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(ann.closeReason()).isEqualTo("too many frames");
             long notices = since(ann, 0).stream().filter(n -> isError(n, "rate-limited")).count();
