@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +16,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the phases against one server and writes {@code key=value} results:
  * idle capacity (RSS per signed-in connection), join storms, and a fan-out sweep.
+ *
+ * <p>The server may be a cluster: several URLs ({@code --url A,B}; client i of a crowd uses
+ * URL i % n, so senders and audience are spread over the nodes), several node PIDs
+ * ({@code --pid P1,P2}) and the PID of the shared Redis ({@code --redis-pid R}). Server CPU
+ * and RSS are then the sums over all of them, with the Redis share reported apart.
  */
 final class Bench {
 
     private final Options o;
     private final String label;
-    private final URI uri;
-    private final String pid;
+    private final List<URI> uris;
+    private final List<String> nodePids;
+    private final String redisPid;
+    private final List<String> allPids;
     private final String gcCommand;
     private final int connectWindow;
     private final long joinTimeoutMillis;
@@ -37,8 +45,18 @@ final class Bench {
     Bench(Options o) {
         this.o = o;
         this.label = o.string("label", "server");
-        this.uri = URI.create(o.string("url", "ws://127.0.0.1:8080/chat"));
-        this.pid = o.string("pid", "");
+        this.uris = new ArrayList<>();
+        for (String u : o.string("url", "ws://127.0.0.1:8080/chat").split(",")) {
+            if (!u.isBlank()) {
+                uris.add(URI.create(u.trim()));
+            }
+        }
+        this.nodePids = list(o.string("pid", ""));
+        this.redisPid = o.string("redis-pid", "").trim();
+        this.allPids = new ArrayList<>(nodePids);
+        if (!redisPid.isEmpty()) {
+            allPids.add(redisPid);
+        }
         this.gcCommand = o.string("gc-cmd", "");
         this.connectWindow = o.integer("connect-window", 128);
         this.joinTimeoutMillis = o.longValue("join-timeout-s", 180) * 1000;
@@ -48,15 +66,25 @@ final class Bench {
         this.messages = o.integer("messages", 200);
         this.window = o.integer("window", 8);
         this.out = Path.of(o.string("out", label + ".properties"));
-        if (!uri.getHost().equals("127.0.0.1") && !uri.getHost().equals("localhost") && !uri.getHost().equals("::1")) {
-            throw new IllegalArgumentException("this benchmark only targets the loopback address, not " + uri.getHost());
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("no --url");
+        }
+        for (URI uri : uris) {
+            String host = uri.getHost();
+            if (host == null || !host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+                throw new IllegalArgumentException("this benchmark only targets the loopback address, not " + host);
+            }
         }
     }
 
     void run() throws Exception {
         put("label", label);
-        put("url", uri.toString());
-        put("server.pid", pid);
+        put("url", String.join(",", uris.stream().map(URI::toString).toList()));
+        put("server.nodes", uris.size());
+        put("server.pid", String.join(",", nodePids));
+        if (!redisPid.isEmpty()) {
+            put("server.redis_pid", redisPid);
+        }
         put("server.desc", o.string("server-desc", ""));
         put("started", Instant.now().toString());
         put("generator.threads", o.integer("threads", 2));
@@ -69,7 +97,7 @@ final class Bench {
         List<Integer> idle = o.counts("idle", "1000,10000");
         List<Integer> join = o.counts("join", "1000,5000");
         List<Integer> fanout = o.counts("fanout", "250,500,1000,2000");
-        try (Load load = new Load(uri, o.integer("threads", 2), o.longValue("handshake-timeout-s", 60) * 1000)) {
+        try (Load load = new Load(uris, o.integer("threads", 2), o.longValue("handshake-timeout-s", 60) * 1000)) {
             if (!idle.isEmpty()) {
                 idle(load, idle);
             }
@@ -94,6 +122,9 @@ final class Bench {
         waitQuiet();
         long rss0 = settledRss();
         put("idle.0.rss_kb", rss0);
+        if (!redisPid.isEmpty()) {
+            put("idle.0.rss_redis_kb", Proc.rssKb(redisPid));
+        }
         log(String.format(Locale.ROOT, "idle: baseline RSS %.1f MiB", rss0 / 1024.0));
         Crowd crowd = new Crowd(load, "i" + (++phaseNo) + "-");
         int held = 0;
@@ -108,6 +139,9 @@ final class Bench {
             put(k + "failed", j.failed());
             put(k + "signin_ms", fmt(j.listMillis()));
             put(k + "rss_kb", rss);
+            if (!redisPid.isEmpty()) {
+                put(k + "rss_redis_kb", Proc.rssKb(redisPid));
+            }
             double perConn = j.connected() <= 0 ? 0 : (rss - rss0) / (double) j.connected();
             put(k + "rss_per_conn_kb", fmt(perConn));
             put(k + "problems", crowd.problems());
@@ -131,7 +165,7 @@ final class Bench {
         } else {
             Thread.sleep(2000);
         }
-        return pid.isEmpty() ? -1 : Proc.rssKb(pid);
+        return rss();
     }
 
     // ---- join storm ----
@@ -152,10 +186,12 @@ final class Bench {
             Crowd crowd = new Crowd(load, "j" + (++phaseNo) + "-");
             waitQuiet();
             long cpu0 = cpu();
+            long redis0 = redisCpu();
             long drops0 = Proc.listenDrops();
             long gen0 = Proc.cpuMicros("self");
             Crowd.Join j = crowd.grow(n, connectWindow, joinTimeoutMillis);
             long cpu1 = cpu();
+            long redis1 = redisCpu();
             long gen1 = Proc.cpuMicros("self");
             long drops1 = Proc.listenDrops();
             String k = "join." + n + ".";
@@ -165,14 +201,19 @@ final class Bench {
             put(k + "ok", j.ok());
             put(k + "failed", j.failed());
             put(k + "server_cpu_ms", fmt((cpu1 - cpu0) / 1000.0));
+            if (!redisPid.isEmpty()) {
+                put(k + "server_cpu_nodes_ms", fmt((cpu1 - cpu0 - (redis1 - redis0)) / 1000.0));
+                put(k + "server_cpu_redis_ms", fmt((redis1 - redis0) / 1000.0));
+            }
             put(k + "generator_cpu_ms", fmt((gen1 - gen0) / 1000.0));
             put(k + "listen_drops", drops1 - drops0);
             put(k + "server_errors", crowd.serverErrors());
             put(k + "problems", crowd.problems());
             log(String.format(Locale.ROOT,
                     "join %d: all lists complete in %.0f ms (handshakes %.0f ms, ids %.0f ms), %d ok, %d failed; "
-                            + "server CPU %.0f ms, generator CPU %.0f ms, listen drops %d %s",
+                            + "server CPU %.0f ms%s, generator CPU %.0f ms, listen drops %d %s",
                     n, j.listMillis(), j.handshakeMillis(), j.idMillis(), j.ok(), j.failed(), (cpu1 - cpu0) / 1000.0,
+                    redisPid.isEmpty() ? "" : String.format(Locale.ROOT, " (of which Redis %.0f ms)", (redis1 - redis0) / 1000.0),
                     (gen1 - gen0) / 1000.0, drops1 - drops0, crowd.problems()));
             save();
             crowd.dismiss();
@@ -209,8 +250,9 @@ final class Bench {
         long expected = (long) audience * run.senders() * run.messages();
         crowd.fanOut(run);
         long cpu0 = cpu();
-        long sys0 = pid.isEmpty() ? 0 : Proc.systemMicros(pid);
-        long writes0 = pid.isEmpty() ? 0 : Proc.writeCalls(pid);
+        long redis0 = redisCpu();
+        long sys0 = systemCpu();
+        long writes0 = writeCalls();
         long gen0 = Proc.cpuMicros("self");
         long errors0 = crowd.serverErrors();
         long start = System.nanoTime();
@@ -238,8 +280,9 @@ final class Bench {
             Thread.sleep(1);
         }
         long cpu1 = cpu();
-        long sys1 = pid.isEmpty() ? 0 : Proc.systemMicros(pid);
-        long writes1 = pid.isEmpty() ? 0 : Proc.writeCalls(pid);
+        long redis1 = redisCpu();
+        long sys1 = systemCpu();
+        long writes1 = writeCalls();
         long gen1 = Proc.cpuMicros("self");
         load.barrier();
         crowd.fanOut(null);
@@ -278,6 +321,14 @@ final class Bench {
         put(k + "server_cpu_us_per_delivery", fmt(delivered == 0 ? 0 : cpuUs / delivered));
         put(k + "server_cores", fmt(cpuUs / 1000.0 / wallMs));
         put(k + "server_kernel_share", fmt(cpuUs <= 0 ? 0 : (sys1 - sys0) / cpuUs));
+        if (!redisPid.isEmpty()) {
+            double redisUs = redis1 - redis0;
+            put(k + "server_cpu_nodes_ms", fmt((cpuUs - redisUs) / 1000.0));
+            put(k + "server_cpu_redis_ms", fmt(redisUs / 1000.0));
+            put(k + "server_cpu_nodes_us_per_delivery", fmt(delivered == 0 ? 0 : (cpuUs - redisUs) / delivered));
+            put(k + "server_cpu_redis_us_per_delivery", fmt(delivered == 0 ? 0 : redisUs / delivered));
+            put(k + "redis_cores", fmt(redisUs / 1000.0 / wallMs));
+        }
         put(k + "server_writes_per_delivery", fmt(delivered == 0 || writes0 < 0 ? 0 : (writes1 - writes0) / (double) delivered));
         put(k + "generator_cpu_ms", fmt(genUs / 1000.0));
         put(k + "generator_cpu_us_per_delivery", fmt(delivered == 0 ? 0 : genUs / delivered));
@@ -285,11 +336,14 @@ final class Bench {
         put(k + "problems", crowd.problems());
         log(String.format(Locale.ROOT,
                 "fan-out %d clients x %d senders x %d msgs (window %d): %d/%d delivered in %.0f ms = %.0f/s; "
-                        + "latency p50 %.1f p95 %.1f p99 %.1f max %.1f ms; server CPU %.2f us/delivery (%.2f cores, %.0f%% kernel), "
+                        + "latency p50 %.1f p95 %.1f p99 %.1f max %.1f ms; server CPU %.2f us/delivery%s (%.2f cores, %.0f%% kernel), "
                         + "%.2f write calls/delivery, generator %.2f us/delivery %s",
                 audience, run.senders(), run.messages(), run.window(), delivered, expected, wallMs, rate,
                 h.percentile(0.50) / 1000.0, h.percentile(0.95) / 1000.0, h.percentile(0.99) / 1000.0, h.max() / 1000.0,
-                delivered == 0 ? 0 : cpuUs / delivered, cpuUs / 1000.0 / wallMs, cpuUs <= 0 ? 0 : 100.0 * (sys1 - sys0) / cpuUs,
+                delivered == 0 ? 0 : cpuUs / delivered,
+                redisPid.isEmpty() || delivered == 0 ? "" : String.format(Locale.ROOT, " (of which Redis %.2f)",
+                        (redis1 - redis0) / (double) delivered),
+                cpuUs / 1000.0 / wallMs, cpuUs <= 0 ? 0 : 100.0 * (sys1 - sys0) / cpuUs,
                 delivered == 0 || writes0 < 0 ? 0 : (writes1 - writes0) / (double) delivered,
                 delivered == 0 ? 0 : genUs / delivered,
                 crowd.problems()));
@@ -297,22 +351,70 @@ final class Bench {
 
     // ---- helpers ----
 
+    /** utime + stime summed over every server process (nodes and Redis), in microseconds. */
     private long cpu() {
-        return pid.isEmpty() ? 0 : Proc.cpuMicros(pid);
+        return sum(allPids, Proc::cpuMicros);
     }
 
-    /** Waits (at most 15 s) until the server uses under ~8% of a core over 250 ms: the last phase's work is done. */
+    private long redisCpu() {
+        return redisPid.isEmpty() ? 0 : Math.max(0, Proc.cpuMicros(redisPid));
+    }
+
+    private long systemCpu() {
+        return sum(allPids, Proc::systemMicros);
+    }
+
+    /** Write system calls of every server process, or -1 when any cannot be read. */
+    private long writeCalls() {
+        long total = 0;
+        for (String p : allPids) {
+            long v = Proc.writeCalls(p);
+            if (v < 0) {
+                return -1;
+            }
+            total += v;
+        }
+        return total;
+    }
+
+    /** VmRSS summed over every server process, or -1 with none. */
+    private long rss() {
+        return allPids.isEmpty() ? -1 : sum(allPids, Proc::rssKb);
+    }
+
+    private static long sum(List<String> pids, java.util.function.ToLongFunction<String> f) {
+        long total = 0;
+        for (String p : pids) {
+            total += Math.max(0, f.applyAsLong(p));
+        }
+        return total;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        for (String part : commaSeparated.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits (at most 15 s) until the server uses under ~8% of a core over 250 ms (per process,
+     * for a cluster): the last phase's work is done.
+     */
     private void waitQuiet() throws InterruptedException {
-        if (pid.isEmpty()) {
+        if (allPids.isEmpty()) {
             Thread.sleep(500);
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long before = Proc.cpuMicros(pid);
+        long before = cpu();
         while (System.nanoTime() < deadline) {
             Thread.sleep(250);
-            long now = Proc.cpuMicros(pid);
-            if (now - before <= 20_000) {
+            long now = cpu();
+            if (now - before <= 20_000L * allPids.size()) {
                 return;
             }
             before = now;

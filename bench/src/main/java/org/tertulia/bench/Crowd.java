@@ -116,7 +116,7 @@ final class Crowd {
             }
             ChatClient client = new ChatClient(this, tag + i);
             clients.add(client);
-            ChannelFuture f = load.connect(client);
+            ChannelFuture f = load.connect(client, i);
             f.addListener(done -> {
                 if (!done.isSuccess()) {
                     client.connectFailed(done.cause());

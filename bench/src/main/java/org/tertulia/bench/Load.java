@@ -3,6 +3,7 @@ package org.tertulia.bench;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,26 +26,33 @@ import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The client side of the load: one small shared group of event loops (non-blocking I/O,
- * two threads by default) carrying every simulated client's WebSocket.
+ * two threads by default) carrying every simulated client's WebSocket. With several server
+ * URLs (the nodes of a cluster) client i connects to URL i % n.
  */
 final class Load implements AutoCloseable {
 
     /** Largest frame we accept: a userlist of 20,000 names is about 300 KB. */
     static final int MAX_FRAME = 16 * 1024 * 1024;
 
-    private final URI uri;
-    private final InetSocketAddress address;
+    private final List<URI> uris;
+    private final InetSocketAddress[] addresses;
     private final EventLoopGroup group;
     private final Bootstrap base;
     private final Map<EventExecutor, Integer> slots = new IdentityHashMap<>();
     private final int threads;
     private final long handshakeTimeoutMillis;
 
-    Load(URI uri, int threads, long handshakeTimeoutMillis) {
-        this.uri = uri;
+    Load(List<URI> uris, int threads, long handshakeTimeoutMillis) {
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("no server URL");
+        }
+        this.uris = List.copyOf(uris);
         this.threads = threads;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-        this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        this.addresses = new InetSocketAddress[uris.size()];
+        for (int i = 0; i < uris.size(); i++) {
+            addresses[i] = new InetSocketAddress(uris.get(i).getHost(), uris.get(i).getPort());
+        }
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         int i = 0;
         for (EventExecutor executor : group) {
@@ -67,8 +75,18 @@ final class Load implements AutoCloseable {
         return slot == null ? 0 : slot;
     }
 
-    /** Starts connecting one client; everything after happens on its event loop. */
-    ChannelFuture connect(ChatClient client) {
+    /** How many server URLs the clients are spread over. */
+    int servers() {
+        return uris.size();
+    }
+
+    /**
+     * Starts connecting one client, the {@code index}-th of its crowd, to server URL
+     * {@code index % servers()}; everything after happens on its event loop.
+     */
+    ChannelFuture connect(ChatClient client, int index) {
+        int server = Math.floorMod(index, uris.size());
+        URI uri = uris.get(server);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .subprotocol("json")
@@ -91,7 +109,7 @@ final class Load implements AutoCloseable {
                                 client);
                     }
                 })
-                .connect(address);
+                .connect(addresses[server]);
     }
 
     /** Runs a no-op on every event loop and waits: afterwards their plain writes are visible here. */

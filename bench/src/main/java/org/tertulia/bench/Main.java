@@ -2,13 +2,16 @@ package org.tertulia.bench;
 
 /**
  * Entry point. {@code run} loads one server and writes its figures; {@code report} puts
- * two servers' figures side by side. {@code script/bench} drives both.
+ * two or three servers' figures side by side (ours, the peer, ours as a cluster). {@code script/bench} drives both.
  */
 public final class Main {
 
     private static final String USAGE = """
             usage:
               java -jar tertulia-bench.jar run --url ws://127.0.0.1:PORT/chat --pid SERVER_PID --label NAME [options]
+                --url A,B,...           several servers (cluster nodes): client i of a crowd uses URL i % n
+                --pid P1,P2,...         the server processes whose CPU and RSS are summed (the nodes)
+                --redis-pid PID         a cluster's Redis: added to the sums, and reported apart
                 --out FILE              results (key=value), default NAME.properties
                 --server-desc TEXT      what the server is (recorded as is)
                 --idle LIST             idle signed-in connections to hold, e.g. 1000,10000 ("none" skips)
@@ -20,7 +23,8 @@ public final class Main {
                 --threads T             generator event loops (2)
                 --warmup false          skip the unreported warm-up (300 clients, 10 x 50 messages)
                 --idle-timeout-s (240), --join-timeout-s (180), --fanout-timeout-s (90), --handshake-timeout-s (60)
-              java -jar tertulia-bench.jar report --out DIR [--ours FILE] [--peer FILE] [--ours-name X] [--peer-name Y]
+              java -jar tertulia-bench.jar report --out DIR [--ours FILE] [--peer FILE] [--cluster FILE]
+                                                  [--ours-name X] [--peer-name Y] [--cluster-name Z]
             """;
 
     private Main() {

@@ -13,20 +13,40 @@ import java.util.TreeSet;
 
 /**
  * Puts two result files side by side (ours and the peer): a markdown table with ratios,
- * the raw figures as JSON and CSV, and an SVG plot of the fan-out sweep.
+ * the raw figures as JSON and CSV, and an SVG plot of the fan-out sweep. A third file, ours
+ * run as a cluster (two nodes and Redis), adds a column and its ratio to the single node.
  */
 final class Report {
 
     private final Map<String, String> ours;
     private final Map<String, String> peer;
+    private final Map<String, String> cluster;
     private final String oursName;
     private final String peerName;
+    private final String clusterName;
 
-    Report(Map<String, String> ours, Map<String, String> peer, String oursName, String peerName) {
+    Report(Map<String, String> ours, Map<String, String> peer, Map<String, String> cluster, String oursName,
+            String peerName, String clusterName) {
         this.ours = ours;
         this.peer = peer;
+        this.cluster = cluster;
         this.oursName = oursName;
         this.peerName = peerName;
+        this.clusterName = clusterName;
+    }
+
+    private boolean hasCluster() {
+        return !cluster.isEmpty();
+    }
+
+    /** A setting of the load (fanout.senders, ...), from whichever run has it. */
+    private String load(String key) {
+        for (Map<String, String> m : List.of(ours, cluster, peer)) {
+            if (m.containsKey(key)) {
+                return m.get(key);
+            }
+        }
+        return "?";
     }
 
     static Map<String, String> load(Path file) throws IOException {
@@ -49,7 +69,9 @@ final class Report {
         Files.createDirectories(dir);
         Report r = new Report(load(Path.of(o.string("ours", dir.resolve("ours.properties").toString()))),
                 load(Path.of(o.string("peer", dir.resolve("peer.properties").toString()))),
-                o.string("ours-name", "Tertulia"), o.string("peer-name", "Node peer"));
+                load(Path.of(o.string("cluster", dir.resolve("cluster.properties").toString()))),
+                o.string("ours-name", "Tertulia"), o.string("peer-name", "Node peer"),
+                o.string("cluster-name", "Tertulia 2 nodes + Redis"));
         String table = r.table();
         System.out.println(table);
         Files.writeString(dir.resolve("summary.md"), table, StandardCharsets.UTF_8);
@@ -64,22 +86,36 @@ final class Report {
     String table() {
         StringBuilder sb = new StringBuilder();
         sb.append("Servers: ").append(oursName).append(" = ").append(ours.getOrDefault("server.desc", "?"))
-                .append("; ").append(peerName).append(" = ").append(peer.getOrDefault("server.desc", "?")).append("\n");
-        sb.append("Fan-out load: ").append(ours.getOrDefault("fanout.senders", "?")).append(" senders x ")
-                .append(ours.getOrDefault("fanout.messages", "?")).append(" messages, window ")
-                .append(ours.getOrDefault("fanout.window", "?")).append(" per sender. Ratio = ours / peer.\n\n");
-        sb.append("| phase | metric | ").append(oursName).append(" | ").append(peerName)
-                .append(" | ratio | better |\n|---|---|---:|---:|---:|---|\n");
+                .append("; ").append(peerName).append(" = ").append(peer.getOrDefault("server.desc", "?"));
+        if (hasCluster()) {
+            sb.append("; ").append(clusterName).append(" = ").append(cluster.getOrDefault("server.desc", "?"));
+        }
+        sb.append("\n");
+        sb.append("Fan-out load: ").append(load("fanout.senders")).append(" senders x ")
+                .append(load("fanout.messages")).append(" messages, window ")
+                .append(load("fanout.window")).append(" per sender. Ratio = ours / peer.");
+        if (hasCluster()) {
+            sb.append(" Cluster: clients (and senders) alternate between the nodes; its server CPU is both nodes' plus"
+                    + " Redis's; ratio = cluster / ours (one node).");
+        }
+        sb.append("\n\n");
+        sb.append("| phase | metric | ").append(oursName).append(" | ").append(peerName).append(" | ratio | ");
+        if (hasCluster()) {
+            sb.append(clusterName).append(" | cluster / ours | ");
+        }
+        sb.append("better |\n|---|---|---:|---:|---:|").append(hasCluster() ? "---:|---:|" : "").append("---|\n");
         for (int n : sizes("join.")) {
             row(sb, "join storm " + n, "time to full userlist (ms)", "join." + n + ".ms", 1, 0, true);
             row(sb, "join storm " + n, "handshakes done (ms)", "join." + n + ".handshake_ms", 1, 0, true);
             row(sb, "join storm " + n, "server CPU (ms)", "join." + n + ".server_cpu_ms", 1, 0, true);
+            row(sb, "join storm " + n, "... of which Redis (ms)", "join." + n + ".server_cpu_redis_ms", 1, 0, true);
             row(sb, "join storm " + n, "clients failed", "join." + n + ".failed", 1, 0, true);
         }
         for (int n : sizes("fanout.")) {
             String k = "fanout." + n + ".";
             row(sb, "fan-out " + n, "deliveries/s", k + "deliveries_per_s", 1, 0, false);
             row(sb, "fan-out " + n, "server CPU us/delivery", k + "server_cpu_us_per_delivery", 1, 3, true);
+            row(sb, "fan-out " + n, "... of which Redis us/delivery", k + "server_cpu_redis_us_per_delivery", 1, 3, true);
             row(sb, "fan-out " + n, "server cores busy", k + "server_cores", 1, 2, true);
             row(sb, "fan-out " + n, "server kernel share of CPU", k + "server_kernel_share", 1, 2, true);
             row(sb, "fan-out " + n, "server write syscalls/delivery", k + "server_writes_per_delivery", 1, 3, true);
@@ -91,6 +127,7 @@ final class Report {
             row(sb, "fan-out " + n, "generator CPU us/delivery", k + "generator_cpu_us_per_delivery", 1, 3, true);
         }
         row(sb, "idle", "baseline RSS, 0 connections (MiB)", "idle.0.rss_kb", 1 / 1024.0, 1, true);
+        row(sb, "idle", "... of which Redis (MiB)", "idle.0.rss_redis_kb", 1 / 1024.0, 1, true);
         for (int n : sizes("idle.")) {
             if (n == 0) {
                 continue;
@@ -99,11 +136,13 @@ final class Report {
             row(sb, "idle " + n, "of which signed in, saw full list", "idle." + n + ".signed_in", 1, 0, false);
             row(sb, "idle " + n, "time to sign all in (ms)", "idle." + n + ".signin_ms", 1, 0, true);
             row(sb, "idle " + n, "RSS (MiB)", "idle." + n + ".rss_kb", 1 / 1024.0, 1, true);
+            row(sb, "idle " + n, "... of which Redis (MiB)", "idle." + n + ".rss_redis_kb", 1 / 1024.0, 1, true);
             row(sb, "idle " + n, "RSS per connection (KiB)", "idle." + n + ".rss_per_conn_kb", 1, 1, true);
         }
         sb.append('\n');
         problems(sb, oursName, ours);
         problems(sb, peerName, peer);
+        problems(sb, clusterName, cluster);
         return sb.toString();
     }
 
@@ -119,13 +158,20 @@ final class Report {
             boolean lowerIsBetter) {
         Double a = number(ours, key);
         Double b = number(peer, key);
-        if (a == null && b == null) {
+        Double c = number(cluster, key);
+        if (a == null && b == null && c == null) {
             return;
         }
-        String ratio = a != null && b != null && b != 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "-";
         sb.append("| ").append(phase).append(" | ").append(metric).append(" | ").append(show(a, scale, decimals))
-                .append(" | ").append(show(b, scale, decimals)).append(" | ").append(ratio).append(" | ")
-                .append(lowerIsBetter ? "lower" : "higher").append(" |\n");
+                .append(" | ").append(show(b, scale, decimals)).append(" | ").append(ratio(a, b)).append(" | ");
+        if (hasCluster()) {
+            sb.append(show(c, scale, decimals)).append(" | ").append(ratio(c, a)).append(" | ");
+        }
+        sb.append(lowerIsBetter ? "lower" : "higher").append(" |\n");
+    }
+
+    private static String ratio(Double a, Double b) {
+        return a != null && b != null && b != 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "-";
     }
 
     private static String show(Double v, double scale, int decimals) {
@@ -137,7 +183,7 @@ final class Report {
 
     private List<Integer> sizes(String prefix) {
         TreeSet<Integer> set = new TreeSet<>();
-        for (Map<String, String> m : List.of(ours, peer)) {
+        for (Map<String, String> m : List.of(ours, peer, cluster)) {
             for (String k : m.keySet()) {
                 if (k.startsWith(prefix)) {
                     String rest = k.substring(prefix.length());
@@ -174,6 +220,10 @@ final class Report {
         side(sb, "ours", ours);
         sb.append(",\n");
         side(sb, "peer", peer);
+        if (hasCluster()) {
+            sb.append(",\n");
+            side(sb, "cluster", cluster);
+        }
         sb.append("\n}\n");
         return sb.toString();
     }
@@ -217,6 +267,9 @@ final class Report {
         for (Map.Entry<String, String> e : peer.entrySet()) {
             sb.append("peer,").append(e.getKey()).append(',').append(csvField(e.getValue())).append('\n');
         }
+        for (Map.Entry<String, String> e : cluster.entrySet()) {
+            sb.append("cluster,").append(e.getKey()).append(',').append(csvField(e.getValue())).append('\n');
+        }
         return sb.toString();
     }
 
@@ -240,22 +293,29 @@ final class Report {
         sb.append(String.format(Locale.ROOT,
                 "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">"
                         + "Fan-out versus N clients (%s senders x %s messages, window %s)</text>\n",
-                width / 2, ours.getOrDefault("fanout.senders", peer.getOrDefault("fanout.senders", "?")),
-                ours.getOrDefault("fanout.messages", peer.getOrDefault("fanout.messages", "?")),
-                ours.getOrDefault("fanout.window", peer.getOrDefault("fanout.window", "?"))));
+                width / 2, load("fanout.senders"), load("fanout.messages"), load("fanout.window")));
         panel(sb, 10, 35, panelW, panelH, ns, "deliveries per second", "fanout.%d.deliveries_per_s", 1);
         panel(sb, 10 + panelW, 35, panelW, panelH, ns, "latency p99 (ms)", "fanout.%d.p99_us", 0.001);
         panel(sb, 10 + 2 * panelW, 35, panelW, panelH, ns, "server CPU per delivery (us)",
                 "fanout.%d.server_cpu_us_per_delivery", 1);
         int ly = height - 12;
+        int lx = hasCluster() ? width / 2 - 330 : width / 2 - 200;
         sb.append(String.format(Locale.ROOT,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#1f77b4\" stroke-width=\"3\"/>"
                         + "<text x=\"%d\" y=\"%d\">%s</text>\n",
-                width / 2 - 200, ly - 4, width / 2 - 170, ly - 4, width / 2 - 165, ly, escape(oursName)));
+                lx, ly - 4, lx + 30, ly - 4, lx + 35, ly, escape(oursName)));
+        lx += 220;
         sb.append(String.format(Locale.ROOT,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d62728\" stroke-width=\"3\" stroke-dasharray=\"6,3\"/>"
                         + "<text x=\"%d\" y=\"%d\">%s</text>\n",
-                width / 2 + 20, ly - 4, width / 2 + 50, ly - 4, width / 2 + 55, ly, escape(peerName)));
+                lx, ly - 4, lx + 30, ly - 4, lx + 35, ly, escape(peerName)));
+        if (hasCluster()) {
+            lx += 220;
+            sb.append(String.format(Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#2ca02c\" stroke-width=\"3\" stroke-dasharray=\"2,3\"/>"
+                            + "<text x=\"%d\" y=\"%d\">%s</text>\n",
+                    lx, ly - 4, lx + 30, ly - 4, lx + 35, ly, escape(clusterName)));
+        }
         sb.append("</svg>\n");
         return sb.toString();
     }
@@ -270,7 +330,7 @@ final class Report {
                 (left + right) / 2, y0 + 12, escape(title)));
         double max = 0;
         for (int n : ns) {
-            for (Map<String, String> m : List.of(ours, peer)) {
+            for (Map<String, String> m : List.of(ours, peer, cluster)) {
                 Double v = number(m, String.format(Locale.ROOT, keyFormat, n));
                 if (v != null) {
                     max = Math.max(max, v * scale);
@@ -302,6 +362,7 @@ final class Report {
                 (left + right) / 2, bottom + 32));
         series(sb, ours, ns, xs, keyFormat, scale, axisMax, top, bottom, "#1f77b4", "");
         series(sb, peer, ns, xs, keyFormat, scale, axisMax, top, bottom, "#d62728", " stroke-dasharray=\"6,3\"");
+        series(sb, cluster, ns, xs, keyFormat, scale, axisMax, top, bottom, "#2ca02c", " stroke-dasharray=\"2,3\"");
     }
 
     private static void series(StringBuilder sb, Map<String, String> m, List<Integer> ns, double[] xs, String keyFormat,
