@@ -21,6 +21,7 @@ public record TertuliaProperties(
         int maxConnections,
         List<String> allowedOrigins,
         Duration userlistCoalesce,
+        DataSize userlistBandwidth,
         Duration typingInterval,
         Rate rate,
         Outbox outbox,
@@ -48,6 +49,7 @@ public record TertuliaProperties(
 
     public RoomSettings roomSettings() {
         return new RoomSettings(maxTextLength, maxNameLength, historySize, rate.framesPerSecond(), rate.frameBurst(),
-                rate.namesPerMinute(), rate.nameBurst(), rate.floodLimit(), typingInterval, userlistCoalesce);
+                rate.namesPerMinute(), rate.nameBurst(), rate.floodLimit(), typingInterval, userlistCoalesce,
+                userlistBandwidth.toBytes());
     }
 }

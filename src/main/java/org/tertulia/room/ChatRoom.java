@@ -44,6 +44,8 @@ public final class ChatRoom {
     private final History history;
     private final List<Outbox> toFlush = new ArrayList<>();
     private boolean userlistDue;
+    private long userlistSentNanos;
+    private long userlistPauseNanos;
 
     public ChatRoom(RoomSettings settings, JsonCodec codec, UsernameRegistry registry, RoomBus bus,
             LongSupplier ids, Clock clock, ScheduledExecutorService scheduler) {
@@ -300,12 +302,15 @@ public final class ChatRoom {
     }
 
     // Coalescing: a join storm of N sends about one list per window, not N lists of N names.
+    // The window grows with the room: after a list that cost B bytes over all members, the
+    // next waits at least B / bandwidth, so list traffic stays bounded however big the room.
     private void userlistChanged() {
         if (userlistDue) {
             return;
         }
         userlistDue = true;
-        long delay = settings.userlistCoalesce().toNanos();
+        long sincePause = userlistSentNanos + userlistPauseNanos - System.nanoTime();
+        long delay = Math.max(settings.userlistCoalesce().toNanos(), sincePause);
         if (delay <= 0) {
             sendUserlist();
         } else {
@@ -324,7 +329,10 @@ public final class ChatRoom {
 
     private void sendUserlist() {
         userlistDue = false;
-        broadcast(frame(new ServerMessage.UserList(new ArrayList<>(roster.values()))), -1);
+        Frame list = frame(new ServerMessage.UserList(new ArrayList<>(roster.values())));
+        broadcast(list, -1);
+        userlistSentNanos = System.nanoTime();
+        userlistPauseNanos = (long) ((double) list.bytes() * audience.size() / settings.userlistBandwidth() * 1e9);
     }
 
     private void broadcast(Frame frame, long except) {

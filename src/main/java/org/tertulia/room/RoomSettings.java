@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param floodLimit       frames refused in a row for rate before the connection is closed
  * @param typingInterval   shortest gap between two relayed typing notices of one user
  * @param userlistCoalesce how long userlist changes gather before one list goes out
+ * @param userlistBandwidth bytes of userlist frames per second the room may send, summed over
+ *                          its members: in a big room the lists then go out less often
  */
 public record RoomSettings(
         int maxTextLength,
@@ -26,9 +28,11 @@ public record RoomSettings(
         int nameBurst,
         int floodLimit,
         Duration typingInterval,
-        Duration userlistCoalesce) {
+        Duration userlistCoalesce,
+        long userlistBandwidth) {
 
     public static RoomSettings defaults() {
-        return new RoomSettings(2000, 32, 50, 10, 20, 12, 5, 50, Duration.ofSeconds(2), Duration.ofMillis(20));
+        return new RoomSettings(2000, 32, 50, 10, 20, 12, 5, 50, Duration.ofSeconds(2), Duration.ofMillis(20),
+                64L * 1024 * 1024);
     }
 }

@@ -34,7 +34,7 @@ class ChatRoomTest {
     private static RoomSettings unlimited(Duration coalesce) {
         RoomSettings d = RoomSettings.defaults();
         return new RoomSettings(d.maxTextLength(), d.maxNameLength(), 3, 1e9, 1_000_000, 1e9, 1_000_000, 50,
-                d.typingInterval(), coalesce);
+                d.typingInterval(), coalesce, d.userlistBandwidth());
     }
 
     @AfterEach
@@ -92,6 +92,33 @@ class ChatRoomTest {
     }
 
     @Test
+    void listsOfABigRoomGoOutNoFasterThanTheBandwidthAllows() throws Exception {
+        RoomSettings d = RoomSettings.defaults();
+        // 10 members, a list of about 75 bytes: some 750 bytes a list; at 1,500 bytes/s, ~500 ms apart.
+        ChatRoom room = room(new RoomSettings(d.maxTextLength(), d.maxNameLength(), 0, 1e9, 1_000_000, 1e9, 1_000_000,
+                50, d.typingInterval(), Duration.ofMillis(10), 1_500));
+        RecordingOutbox watcher = new RecordingOutbox();
+        Member w = room.join(watcher);
+        room.receive(w, "{\"type\":\"username\",\"name\":\"w\"}");
+        for (int i = 0; i < 9; i++) {
+            room.receive(room.join(new RecordingOutbox()), "{\"type\":\"username\",\"name\":\"m" + i + "\"}");
+        }
+        awaitList(watcher, "\"m8\"");
+        long full = System.nanoTime();
+        room.receive(room.join(new RecordingOutbox()), "{\"type\":\"username\",\"name\":\"late\"}");
+        awaitList(watcher, "\"late\"");
+        assertThat((System.nanoTime() - full) / 1_000_000).isGreaterThanOrEqualTo(300);
+    }
+
+    private static void awaitList(RecordingOutbox outbox, String holding) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (outbox.frames("userlist").stream().noneMatch(f -> f.contains(holding)) && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(outbox.frames("userlist")).anyMatch(f -> f.contains(holding));
+    }
+
+    @Test
     void historyIsReplayedOldestFirstAndMarked() {
         ChatRoom room = room(unlimited(Duration.ZERO));
         Member a = room.join(new RecordingOutbox());
@@ -129,7 +156,7 @@ class ChatRoomTest {
     void floodingPastTheLimitCloses() {
         RoomSettings d = RoomSettings.defaults();
         ChatRoom room = room(new RoomSettings(d.maxTextLength(), d.maxNameLength(), 0, 0.001, 2, 1, 1, 5,
-                d.typingInterval(), Duration.ZERO));
+                d.typingInterval(), Duration.ZERO, d.userlistBandwidth()));
         RecordingOutbox out = new RecordingOutbox();
         Member m = room.join(out);
         for (int i = 0; i < 8; i++) {
