@@ -13,7 +13,7 @@ import org.tertulia.TertuliaApplication;
 import org.tertulia.support.ServerUnderTest;
 
 /** Tertulia nodes in cluster mode against one test Redis: in this JVM, or as a separate process. */
-final class ClusterNodes {
+public final class ClusterNodes {
 
     /** Short enough that fault tests are quick; the heartbeat runs every third of it. */
     static final String NODE_TTL = "2s";
@@ -33,7 +33,7 @@ final class ClusterNodes {
     }
 
     /** A node in this JVM, on a free port. Settings go as arguments: they must win over application.yml. */
-    static InJvm start(RedisServer redis) {
+    public static InJvm start(RedisServer redis) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=0");
         for (String setting : settings(redis)) {
@@ -45,7 +45,7 @@ final class ClusterNodes {
         return new InJvm(context, ServerUnderTest.onPort(port));
     }
 
-    record InJvm(ConfigurableApplicationContext context, ServerUnderTest server) implements AutoCloseable {
+    public record InJvm(ConfigurableApplicationContext context, ServerUnderTest server) implements AutoCloseable {
 
         URI chat() {
             return server.chat();

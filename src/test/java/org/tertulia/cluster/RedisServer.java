@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * for the cluster tests. Missing binary is a failure, not a skip: these tests are the proof
  * that cluster mode works.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/redis-server");
 
@@ -33,7 +33,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a fresh server on a free port and waits until it answers PING. */
-    static RedisServer start() {
+    public static RedisServer start() {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError(BINARY + " is missing: install Debian's redis-server (apt-get install -y redis-server)");
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -57,6 +58,14 @@ final class BrowserExtension implements ParameterResolver, AfterTestExecutionCal
         }
     }
 
+    /** Keeps a screenshot and the page source of each page, for a test that runs its browsers itself. */
+    static void keepEvidence(List<ChatPage> pages, String test) {
+        Path folder = Paths.get(System.getProperty(ARTIFACTS_PROPERTY, "target/e2e-artifacts")).resolve(safe(test));
+        for (ChatPage page : pages) {
+            keepEvidence(page, folder, null);
+        }
+    }
+
     private static void keepEvidence(ChatPage page, Path folder, ExtensionContext context) {
         WebDriver driver = page.browser().driver();
         String name = safe(page.browser().label());
@@ -64,7 +73,9 @@ final class BrowserExtension implements ParameterResolver, AfterTestExecutionCal
             Files.createDirectories(folder);
             Files.write(folder.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
             Files.writeString(folder.resolve(name + ".html"), driver.getPageSource(), StandardCharsets.UTF_8);
-            context.publishReportEntry("e2e-artifacts." + name, folder.toAbsolutePath().toString());
+            if (context != null) {
+                context.publishReportEntry("e2e-artifacts." + name, folder.toAbsolutePath().toString());
+            }
         } catch (IOException | RuntimeException e) {
             // Evidence is a courtesy: never let it hide the failure it documents.
             System.err.println("could not keep evidence of browser " + name + ": " + e);
