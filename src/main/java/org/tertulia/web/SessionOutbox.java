@@ -136,7 +136,7 @@ final class SessionOutbox implements Outbox {
         session.abort();
     }
 
-    /** What to do when the connection is cut off as a slow reader, before its socket is gone. */
+    /** What to do when the connection is cut off (slow reader, no pong), before its socket is gone. */
     void onCutOff(Runnable action) {
         this.cutOff = action;
     }
@@ -152,20 +152,21 @@ final class SessionOutbox implements Outbox {
 
     /**
      * Closes after the frames already queued (so a client learns why, e.g. the rate-limit
-     * notice before 1008), except for a slow reader: its queue is dropped, the close frame
-     * goes out behind whatever the flusher still holds, and if it has not read even that
-     * after a grace period the connection is dropped.
+     * notice before 1008), except for a slow reader or a peer that answers no ping: its
+     * queue is dropped, it leaves the room at once, the close frame goes out behind whatever
+     * the flusher still holds, and after a grace period the connection is dropped.
      */
     @Override
     public void close(CloseCode code) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (code == CloseCode.SLOW_READER) {
+        if (code == CloseCode.SLOW_READER || code == CloseCode.UNRESPONSIVE) {
             queue.clear();
-            // Out of the room now: its socket may take the grace period to go, and nobody
-            // should see a user in the list who receives nothing. Not on this thread, which
-            // may hold the room's lock.
+            // Out of the room now: a peer that reads nothing (or is gone) will not answer the
+            // close handshake, its socket may take the grace period to go, and nobody should
+            // see a user in the list who receives nothing. Not on this thread, which may hold
+            // the room's lock.
             writers.execute(cutOff);
             if (closeSent.compareAndSet(false, true)) {
                 session.close(code.code(), code.reason(), Callback.NOOP);
