@@ -14,8 +14,6 @@ public enum CloseCode {
     UNRESPONSIVE(1001, "no pong within the timeout"),
     /** A frame larger than the limit. */
     TOO_BIG(1009, "frame too large"),
-    /** An unexpected server fault on this connection alone. */
-    SERVER_ERROR(1011, "internal error"),
     /** The node holds as many connections as it may. */
     TRY_AGAIN_LATER(1013, "server full, try again later");
 
