@@ -73,7 +73,7 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 # Exec form, and "exec" replaces the shell, so the JVM is PID 1 and gets docker stop's
 # SIGTERM itself: Spring's graceful shutdown then closes every chat client with 1001
 # (going away) before the process exits. Arguments after the image name reach the
-# application (e.g. --tertulia.history-size=100).
+# application (e.g. --tertulia.room.history-size=100).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/application.jar \"$@\"", "tertulia"]
 
 # Healthy when GET / answers 200. The base images have bash but no curl or wget, so the

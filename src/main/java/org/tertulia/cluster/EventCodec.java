@@ -45,6 +45,31 @@ final class EventCodec {
         return JSON.writeValueAsString(wire);
     }
 
+    /** The connection id an event is about. */
+    static long idOf(RoomEvent event) {
+        if (event instanceof RoomEvent.Joined e) {
+            return e.id();
+        } else if (event instanceof RoomEvent.Renamed e) {
+            return e.id();
+        } else if (event instanceof RoomEvent.Left e) {
+            return e.id();
+        } else if (event instanceof RoomEvent.Said e) {
+            return e.id();
+        } else if (event instanceof RoomEvent.Typing e) {
+            return e.id();
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /** Orders stream ids ("ms-seq") as Redis does. */
+    static int compareStreamIds(String a, String b) {
+        int da = a.indexOf('-');
+        int db = b.indexOf('-');
+        int byMillis = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
+        return byMillis != 0 ? byMillis
+                : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
+    }
+
     /** The event, or null for a form this node does not know (a newer node may write more kinds). */
     static RoomEvent decode(String json) {
         Wire w;

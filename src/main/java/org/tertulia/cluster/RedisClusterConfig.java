@@ -1,21 +1,22 @@
 package org.tertulia.cluster;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.tertulia.TertuliaProperties;
-import org.tertulia.room.ConnectionIds;
-import org.tertulia.room.UsernameRegistry;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.tertulia.room.RoomProperties;
 
 /**
  * Cluster mode ({@code tertulia.cluster.mode=redis}): the room's bus, name registry and id
@@ -26,33 +27,64 @@ import org.tertulia.room.UsernameRegistry;
 @ConditionalOnProperty(name = "tertulia.cluster.mode", havingValue = "redis")
 class RedisClusterConfig {
 
-    /** Used when spring.data.redis.timeout is not set: Lettuce's own default (60 s) would hang senders. */
-    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
-
     @Bean
-    ClusterNode clusterNode(RedisConnectionFactory connections, TertuliaProperties properties) {
-        TertuliaProperties.Cluster cluster = properties.cluster();
-        StringRedisTemplate redis = new StringRedisTemplate(connections);
-        return new ClusterNode(redis, RedisKeys.DEFAULT, cluster.nodeTtl(), streamLength(cluster),
-                properties.historySize(), properties.maxNameLength());
+    ClusterScripts clusterScripts(RedisConnectionFactory connections, ClusterProperties settings, RoomProperties room) {
+        String nodeId = UUID.randomUUID().toString().substring(0, 8);
+        return new ClusterScripts(new StringRedisTemplate(connections), RedisKeys.DEFAULT, nodeId, settings,
+                room.historySize());
     }
 
     @Bean
-    RedisRoomBus roomBus(ClusterNode node, RedisConnectionFactory connections, DataRedisProperties redis) {
-        Duration timeout = redis.getTimeout() == null ? DEFAULT_COMMAND_TIMEOUT : redis.getTimeout();
+    AppliedRoster appliedRoster() {
+        return new AppliedRoster();
+    }
+
+    @Bean
+    RedisNames usernameRegistry(ClusterScripts redis, RoomProperties room) {
+        return new RedisNames(redis, room.maxNameLength());
+    }
+
+    @Bean
+    RedisIds connectionIds(ClusterScripts redis, AppliedRoster roster) {
+        return new RedisIds(redis, roster);
+    }
+
+    @Bean
+    NodeMembership nodeMembership(ClusterScripts redis, RedisNames names, AppliedRoster roster,
+            ClusterProperties settings, @Qualifier("clusterHeartbeat") ThreadPoolTaskScheduler heartbeat) {
+        return new NodeMembership(redis, names, roster, settings, heartbeat);
+    }
+
+    @Bean
+    RedisRoomBus roomBus(ClusterScripts redis, RedisConnectionFactory connections, AppliedRoster roster,
+            NodeMembership membership, @Qualifier("clusterReader") ThreadPoolTaskExecutor reader,
+            DataRedisProperties redisSettings) {
         // XREAD blocks on the server; it must return well inside the command timeout.
-        Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, timeout.toMillis() / 2)));
-        return new RedisRoomBus(node, connections, RedisKeys.DEFAULT, block, Duration.ofSeconds(10));
+        Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, redisSettings.getTimeout().toMillis() / 2)));
+        return new RedisRoomBus(redis,
+                new StreamReader(connections, redis, RedisKeys.DEFAULT, roster, membership, reader, block), membership);
     }
 
+    /** The one thread of heartbeats, reaping and repairs. */
     @Bean
-    UsernameRegistry usernameRegistry(ClusterNode node) {
-        return new RedisUsernameRegistry(node);
+    ThreadPoolTaskScheduler clusterHeartbeat() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("cluster-heartbeat-");
+        scheduler.setDaemon(true);
+        scheduler.setAcceptTasksAfterContextClose(true);
+        return scheduler;
     }
 
+    /** The one thread that reads the room's stream; the bus stops it before the context shuts it down. */
     @Bean
-    ConnectionIds connectionIds(ClusterNode node) {
-        return node::nextId;
+    ThreadPoolTaskExecutor clusterReader() {
+        ThreadPoolTaskExecutor reader = new ThreadPoolTaskExecutor();
+        reader.setThreadNamePrefix("cluster-reader-");
+        reader.setCorePoolSize(1);
+        reader.setMaxPoolSize(1);
+        reader.setDaemon(true);
+        reader.setAcceptTasksAfterContextClose(true);
+        return reader;
     }
 
     /**
@@ -62,13 +94,12 @@ class RedisClusterConfig {
      */
     @Bean
     LettuceClientOptionsBuilderCustomizer clusterClientOptions(DataRedisProperties redis) {
-        Duration connectTimeout = redis.getConnectTimeout() == null ? Duration.ofSeconds(2) : redis.getConnectTimeout();
         return options -> options
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .replayFilter(command -> true)
                 .socketOptions(SocketOptions.builder()
-                        .connectTimeout(connectTimeout)
+                        .connectTimeout(redis.getConnectTimeout())
                         .keepAlive(SocketOptions.KeepAliveOptions.builder()
                                 .enable()
                                 .idle(Duration.ofSeconds(5))
@@ -76,18 +107,5 @@ class RedisClusterConfig {
                                 .count(3)
                                 .build())
                         .build());
-    }
-
-    @Bean
-    LettuceClientConfigurationBuilderCustomizer clusterCommandTimeout(DataRedisProperties redis) {
-        return builder -> {
-            if (redis.getTimeout() == null) {
-                builder.commandTimeout(DEFAULT_COMMAND_TIMEOUT);
-            }
-        };
-    }
-
-    private static int streamLength(TertuliaProperties.Cluster cluster) {
-        return cluster.streamLength() > 0 ? cluster.streamLength() : 10_000;
     }
 }

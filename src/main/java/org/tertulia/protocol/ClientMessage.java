@@ -21,4 +21,8 @@ public sealed interface ClientMessage {
     /** A type this server does not know; ignored for forward compatibility. */
     record Unknown(String type) implements ClientMessage {
     }
+
+    /** A frame that could not be decoded: the sender is told why, and it counts against its rate. */
+    record Malformed(ErrorCode code, String reason) implements ClientMessage {
+    }
 }

@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns wire text into {@link ClientMessage}s and {@link ServerMessage}s into wire text. Thread-safe. */
-public final class JsonCodec {
+public final class JsonCodec implements MessageEncoder {
 
     private final JsonMapper mapper;
 
@@ -18,6 +18,15 @@ public final class JsonCodec {
 
     public JsonCodec(JsonMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** Decodes one frame; what cannot be decoded comes back as {@link ClientMessage.Malformed}. Never throws. */
+    public ClientMessage read(String frame) {
+        try {
+            return decode(frame);
+        } catch (ProtocolException e) {
+            return new ClientMessage.Malformed(e.code(), e.getMessage());
+        }
     }
 
     /**
@@ -67,8 +76,13 @@ public final class JsonCodec {
         return node.asString();
     }
 
-    /** Encodes one frame. */
-    public String encode(ServerMessage message) {
+    @Override
+    public Frame encode(ServerMessage message) {
+        return Frame.of(toJson(message));
+    }
+
+    /** The JSON text of one frame. */
+    public String toJson(ServerMessage message) {
         StringWriter out = new StringWriter(128);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();

@@ -1,7 +1,9 @@
 package org.tertulia.room;
 
-import java.util.function.LongSupplier;
-
 /** Where connection ids come from: unique among live connections, across nodes in a cluster. */
-public interface ConnectionIds extends LongSupplier {
+@FunctionalInterface
+public interface ConnectionIds {
+
+    /** The next id. May block briefly for I/O in a cluster. */
+    long next();
 }

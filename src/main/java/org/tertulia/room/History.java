@@ -3,6 +3,8 @@ package org.tertulia.room;
 import java.util.ArrayDeque;
 import java.util.List;
 
+import org.tertulia.protocol.Frame;
+
 /** The last few room messages, already encoded as history frames. Not thread-safe: the room guards it. */
 final class History {
 

@@ -4,13 +4,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The registry of one node, kept in memory. */
-public final class InMemoryUsernameRegistry implements UsernameRegistry {
+final class InMemoryUsernameRegistry implements UsernameRegistry {
 
     private final int maxLength;
     private final Map<String, Long> holderByKey = new HashMap<>();
     private final Map<Long, String> nameById = new HashMap<>();
 
-    public InMemoryUsernameRegistry(int maxLength) {
+    InMemoryUsernameRegistry(int maxLength) {
         this.maxLength = maxLength;
     }
 
@@ -44,8 +44,8 @@ public final class InMemoryUsernameRegistry implements UsernameRegistry {
         return holderByKey.containsKey(UsernameRegistry.key(name));
     }
 
-    /** How many names are held; for tests that check nothing is left behind. */
-    public synchronized int size() {
+    @Override
+    public synchronized int held() {
         return nameById.size();
     }
 }

@@ -1,6 +1,6 @@
 package org.tertulia.room;
 
-import org.tertulia.protocol.CloseCode;
+import org.tertulia.protocol.Frame;
 
 /**
  * Where the room puts frames for one connection. Implementations never block the caller:
@@ -18,6 +18,6 @@ public interface Outbox {
     /** Starts writing what is queued, if nothing is being written already. Never blocks. */
     void flush();
 
-    /** Closes the connection with this code, after the frames already queued if it can. Never blocks. */
-    void close(CloseCode code);
+    /** Ends the connection for this reason; nothing offered afterwards is sent. Never blocks. */
+    void close(Departure reason);
 }

@@ -3,13 +3,17 @@ package org.tertulia.room;
 import java.util.function.Consumer;
 
 /**
- * Puts room events into one total order and hands them, in that order, to the room of
- * every node. In memory it is a direct call; in a cluster it is a shared log.
+ * Puts room events into one total order and hands them, in that order, to the view of
+ * every node. In memory it is a direct call; in a cluster it is a shared log. Started and
+ * stopped by {@link RoomBusLifecycle}, never by whoever constructs it.
  */
 public interface RoomBus {
 
-    /** Where events go once ordered; called before any {@link #publish}. */
+    /** Starts delivering ordered events to {@code sink}; called once, before any {@link #publish}. */
     void start(Consumer<RoomEvent> sink);
+
+    /** Stops delivering; events published afterwards may be dropped. */
+    void stop();
 
     /**
      * Appends an event to the order. May block briefly for I/O, so the room never calls

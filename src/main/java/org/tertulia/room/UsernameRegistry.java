@@ -23,6 +23,9 @@ public interface UsernameRegistry {
     /** Whether some connection holds {@code name}, ignoring case. */
     boolean isTaken(String name);
 
+    /** How many names this node's connections hold. */
+    int held();
+
     /** The form two names share when they clash: case folded. */
     static String key(String name) {
         return name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);

@@ -1,15 +1,15 @@
 package org.tertulia.web;
 
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
@@ -18,31 +18,39 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.tertulia.TertuliaProperties;
-import org.tertulia.protocol.CloseCode;
-import org.tertulia.room.ChatRoom;
-import org.tertulia.room.Member;
+import org.tertulia.protocol.JsonCodec;
+import org.tertulia.room.Departure;
+import org.tertulia.room.RoomCommands;
 
 /**
- * The WebSocket face of the room: a frame in goes to the room as text, the room's
- * frames go out through each connection's {@link SessionOutbox}. Thin on purpose.
+ * The WebSocket face of the room: a frame in is checked for size, decoded and handed to the
+ * room; the room's frames go out through each connection's {@link SessionOutbox}. Thin on purpose.
  */
+@Component
 final class ChatWebSocketHandler extends AbstractWebSocketHandler implements SubProtocolCapable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
     private static final String CONNECTION = Connection.class.getName();
 
-    private final ChatRoom room;
-    private final TertuliaProperties properties;
+    private final RoomCommands room;
+    private final JsonCodec codec;
+    private final OpenConnections open;
     private final Executor writers;
+    private final TaskScheduler timer;
     private final long maxFrameBytes;
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final long maxQueuedBytes;
+    private final int maxConnections;
 
-    ChatWebSocketHandler(ChatRoom room, TertuliaProperties properties, Executor writers) {
+    ChatWebSocketHandler(RoomCommands room, JsonCodec codec, OpenConnections open, WebProperties settings,
+            @Qualifier("wsWriters") Executor writers, @Qualifier("webScheduler") TaskScheduler timer) {
         this.room = room;
-        this.properties = properties;
+        this.codec = codec;
+        this.open = open;
         this.writers = writers;
-        this.maxFrameBytes = properties.maxFrameSize().toBytes();
+        this.timer = timer;
+        this.maxFrameBytes = settings.maxFrameSize().toBytes();
+        this.maxQueuedBytes = settings.outbox().maxQueued().toBytes();
+        this.maxConnections = settings.maxConnections();
     }
 
     @Override
@@ -52,21 +60,21 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-        if (connections.size() >= properties.maxConnections()) {
-            session.close(new CloseStatus(CloseCode.TRY_AGAIN_LATER.code(), CloseCode.TRY_AGAIN_LATER.reason()));
+        if (open.size() >= maxConnections) {
+            CloseCode full = CloseCode.TRY_AGAIN_LATER;
+            session.close(new CloseStatus(full.code(), full.reason()));
             return;
         }
-        SessionOutbox outbox = new SessionOutbox(coreSession(session), properties.outbox().maxQueued().toBytes(),
-                writers);
-        Connection connection = new Connection(session, outbox);
-        outbox.onCutOff(() -> release(connection));
+        Connection connection = new Connection(session);
+        connection.outbox(new SessionOutbox(coreSession(session), maxQueuedBytes, writers, timer,
+                why -> open.depart(connection, why)));
         session.getAttributes().put(CONNECTION, connection);
-        connections.put(session.getId(), connection);
-        connection.member(room.join(outbox));
+        open.add(connection);
+        connection.member(room.join(connection.outbox()));
         // The peer may be gone already (the id frame's write failed and closed the session):
         // then afterConnectionClosed may have run before the member existed.
-        if (!session.isOpen() || !connections.containsKey(session.getId())) {
-            release(connection);
+        if (!session.isOpen() || !open.contains(connection)) {
+            open.depart(connection, Departure.LOST);
         }
     }
 
@@ -78,11 +86,11 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         }
         connection.heard();
         if (utf8Length(message.getPayload(), maxFrameBytes) > maxFrameBytes) {
-            connection.outbox().close(CloseCode.TOO_BIG);
+            open.depart(connection, Departure.TOO_BIG);
             return;
         }
         try {
-            room.receive(connection.member(), message.getPayload());
+            room.receive(connection.member(), codec.read(message.getPayload()));
         } catch (RuntimeException e) {
             // A fault in one frame costs that frame, never the connection or the room.
             log.error("frame from {} failed", connection.member(), e);
@@ -93,7 +101,7 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
         Connection connection = connection(session);
         if (connection != null) {
-            connection.outbox().close(CloseCode.UNSUPPORTED_DATA);
+            open.depart(connection, Departure.UNSUPPORTED_DATA);
         }
     }
 
@@ -114,26 +122,9 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Connection connection = connection(session);
         if (connection != null) {
-            release(connection);
+            open.depart(connection, status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? Departure.LOST
+                    : Departure.LEFT);
         }
-    }
-
-    /**
-     * Forgets a connection that is closed or closing: out of the open set, its member out of
-     * the room. Idempotent; called on the close callback, and by the heartbeat for sessions
-     * whose close callback is late or never comes.
-     */
-    void release(Connection connection) {
-        connections.remove(connection.session().getId(), connection);
-        Member member = connection.member();
-        if (member != null) {
-            room.leave(member);
-        }
-    }
-
-    /** Open connections, for the cap, the heartbeat and shutdown. */
-    Collection<Connection> connections() {
-        return connections.values();
     }
 
     /** Bytes {@code s} takes in UTF-8, counted no further than just past {@code limit}. */

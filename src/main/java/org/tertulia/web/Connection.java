@@ -7,30 +7,38 @@ import org.tertulia.room.Member;
 final class Connection {
 
     private final WebSocketSession session;
-    private final SessionOutbox outbox;
+    private volatile SessionOutbox outbox;
     private volatile Member member;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long pingSentNanos;
 
-    Connection(WebSocketSession session, SessionOutbox outbox) {
+    Connection(WebSocketSession session) {
         this.session = session;
-        this.outbox = outbox;
     }
 
-    Member member() {
-        return member;
+    WebSocketSession session() {
+        return session;
     }
 
-    void member(Member member) {
-        this.member = member;
+    String id() {
+        return session.getId();
     }
 
     SessionOutbox outbox() {
         return outbox;
     }
 
-    WebSocketSession session() {
-        return session;
+    void outbox(SessionOutbox outbox) {
+        this.outbox = outbox;
+    }
+
+    /** The room's member for this connection; null until the room has taken it in. */
+    Member member() {
+        return member;
+    }
+
+    void member(Member member) {
+        this.member = member;
     }
 
     void heard() {
@@ -46,7 +54,7 @@ final class Connection {
         return pingSentNanos;
     }
 
-    /** Pings the peer; the ping joins the outbox's flusher queue and never blocks. */
+    /** Pings the peer; never blocks. */
     void ping(long nowNanos) {
         outbox.ping();
         pingSentNanos = nowNanos;

@@ -3,24 +3,29 @@ package org.tertulia.web;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.context.SmartLifecycle;
-import org.tertulia.protocol.CloseCode;
-import org.tertulia.room.ChatRoom;
+import org.springframework.stereotype.Component;
+import org.tertulia.room.Departure;
+import org.tertulia.room.RoomCommands;
 
 /**
- * On shutdown, before the web server stops: closes every connection with 1001 and waits
- * a moment for the closes to go out, so clients know to reconnect elsewhere.
+ * On shutdown, after the room's bus has stopped and before the web server stops: closes
+ * every connection with 1001 and waits a moment for the closes to go out, so clients know
+ * to reconnect elsewhere.
  */
+@Component
 final class GoingAway implements SmartLifecycle {
 
+    /** After the bus (the last phase) stops, before the web server's graceful shutdown, which would wait on the sockets. */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    private final ChatRoom room;
-    private final ChatWebSocketHandler handler;
+    private final RoomCommands room;
+    private final OpenConnections open;
     private volatile boolean running;
 
-    GoingAway(ChatRoom room, ChatWebSocketHandler handler) {
+    GoingAway(RoomCommands room, OpenConnections open) {
         this.room = room;
-        this.handler = handler;
+        this.open = open;
     }
 
     @Override
@@ -31,9 +36,9 @@ final class GoingAway implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        room.closeAll(CloseCode.GOING_AWAY);
+        room.departAll(Departure.SHUTDOWN);
         long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!handler.connections().isEmpty() && System.nanoTime() < deadline) {
+        while (open.size() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -50,7 +55,6 @@ final class GoingAway implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // Stop before the web server's graceful shutdown, which would otherwise wait on the sockets.
-        return DEFAULT_PHASE;
+        return PHASE;
     }
 }

@@ -1,21 +1,23 @@
 package org.tertulia.web;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tertulia.protocol.CloseCode;
-import org.tertulia.room.Frame;
+import org.springframework.scheduling.TaskScheduler;
+import org.tertulia.protocol.Frame;
+import org.tertulia.room.Departure;
 import org.tertulia.room.Outbox;
 
 /**
@@ -24,8 +26,8 @@ import org.tertulia.room.Outbox;
  * the connection's frame flusher at once, all but the last marked for batching, so the
  * frames of many broadcasts leave in one write instead of one system call each. Nothing
  * here blocks: a connection that falls too far behind (too many bytes not yet written) is
- * cut off at once, and one that makes no progress for the send timeout is cut off by the
- * heartbeat ({@link #stalled}).
+ * cut off at once and reported as a slow reader; one that makes no progress for the send
+ * timeout is found by the heartbeat ({@link #stalled}).
  */
 final class SessionOutbox implements Outbox {
 
@@ -33,11 +35,14 @@ final class SessionOutbox implements Outbox {
 
     private static final int IDLE = 0;
     private static final int ACTIVE = 1;
-    private static final long SLOW_READER_GRACE_MILLIS = 2_000;
+    /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
+    private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(2);
 
     private final CoreSession session;
     private final long maxQueuedBytes;
     private final Executor writers;
+    private final TaskScheduler timer;
+    private final Consumer<Departure> cutOff;
 
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     // Bytes queued here or handed to the flusher and not yet written.
@@ -47,12 +52,15 @@ final class SessionOutbox implements Outbox {
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile CloseCode pendingClose;
     private volatile long progressNanos = System.nanoTime();
-    private volatile Runnable cutOff = () -> { };
 
-    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers) {
+    /** {@code cutOff} hears, on a writer thread, that this outbox ended its connection by itself. */
+    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers, TaskScheduler timer,
+            Consumer<Departure> cutOff) {
         this.session = session;
         this.maxQueuedBytes = maxQueuedBytes;
         this.writers = writers;
+        this.timer = timer;
+        this.cutOff = cutOff;
     }
 
     @Override
@@ -66,7 +74,11 @@ final class SessionOutbox implements Outbox {
         }
         if (before + frame.bytes() > maxQueuedBytes) {
             pendingBytes.addAndGet(-frame.bytes());
-            close(CloseCode.SLOW_READER);
+            // The caller may hold the room's lock: the room hears of it on another thread.
+            if (closing.compareAndSet(false, true)) {
+                drop(CloseCode.SLOW_READER);
+                writers.execute(() -> cutOff.accept(Departure.SLOW_READER));
+            }
             return false;
         }
         queue.add(frame);
@@ -136,48 +148,50 @@ final class SessionOutbox implements Outbox {
         session.abort();
     }
 
-    /** What to do when the connection is cut off (slow reader, no pong), before its socket is gone. */
-    void onCutOff(Runnable action) {
-        this.cutOff = action;
-    }
-
     /** Whether bytes have waited longer than {@code timeoutNanos} with none written. */
     boolean stalled(long nowNanos, long timeoutNanos) {
         return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
     }
 
+    /** Pings the peer; the ping joins the flusher's queue and never blocks. */
     void ping() {
         session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PING), Callback.NOOP, false);
     }
 
     /**
-     * Closes after the frames already queued (so a client learns why, e.g. the rate-limit
-     * notice before 1008), except for a slow reader or a peer that answers no ping: its
-     * queue is dropped, it leaves the room at once, the close frame goes out behind whatever
-     * the flusher still holds, and after a grace period the connection is dropped.
+     * Ends the connection for {@code reason}: after the frames already queued (so a client
+     * learns why, e.g. the rate-limit notice before 1008), except for a slow reader or a peer
+     * that answers no ping, whose queue is dropped ({@link CloseCode#dropsQueue}). When the
+     * peer ended the connection already, only stops taking frames.
      */
     @Override
-    public void close(CloseCode code) {
+    public void close(Departure reason) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (code == CloseCode.SLOW_READER || code == CloseCode.UNRESPONSIVE) {
+        CloseCode code = CloseCode.of(reason);
+        if (code == null) {
             queue.clear();
-            // Out of the room now: a peer that reads nothing (or is gone) will not answer the
-            // close handshake, its socket may take the grace period to go, and nobody should
-            // see a user in the list who receives nothing. Not on this thread, which may hold
-            // the room's lock.
-            writers.execute(cutOff);
-            if (closeSent.compareAndSet(false, true)) {
-                session.close(code.code(), code.reason(), Callback.NOOP);
+        } else if (code.dropsQueue()) {
+            drop(code);
+        } else {
+            pendingClose = code;
+            if (state.get() == IDLE && state.compareAndSet(IDLE, ACTIVE)) {
+                flush();
             }
-            CompletableFuture.delayedExecutor(SLOW_READER_GRACE_MILLIS, TimeUnit.MILLISECONDS, writers)
-                    .execute(session::abort);
-            return;
         }
-        pendingClose = code;
-        if (state.get() == IDLE && state.compareAndSet(IDLE, ACTIVE)) {
-            flush();
+    }
+
+    /**
+     * Drops what is queued and sends the close behind whatever the flusher still holds; a
+     * peer that reads nothing (or is gone) will not answer the close handshake, so after a
+     * grace period the socket is dropped.
+     */
+    private void drop(CloseCode code) {
+        queue.clear();
+        if (closeSent.compareAndSet(false, true)) {
+            session.close(code.code(), code.reason(), Callback.NOOP);
         }
+        timer.schedule(session::abort, Instant.now().plus(CUT_OFF_GRACE));
     }
 }

@@ -1,8 +1,11 @@
 package org.tertulia.cluster;
 
+import static org.tertulia.support.Eventually.within;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,19 +84,16 @@ public final class ClusterNodes {
         }
 
         /** Waits until the node serves its page. */
-        void awaitStarted(long timeoutMillis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMillis;
-            while (System.currentTimeMillis() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the forked node exited with " + process.exitValue());
-                }
-                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.http().getPort())) {
-                    return;
-                } catch (IOException notYet) {
-                    Thread.sleep(100);
-                }
-            }
-            throw new AssertionError("the forked node did not start within " + timeoutMillis + " ms");
+        void awaitStarted(Duration timeout) {
+            within("the forked node to serve its page", timeout).ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("the forked node exited with " + process.exitValue());
+                        }
+                        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.http().getPort())) {
+                            return true;
+                        }
+                    });
         }
 
         /** Kills the node like a crash: no shutdown hook, no goodbye to Redis. */

@@ -21,7 +21,7 @@ class NodeFailureIT {
         try (RedisServer redis = RedisServer.start();
              ClusterNodes.InJvm survivor = ClusterNodes.start(redis);
              ClusterNodes.Forked doomed = ClusterNodes.fork(redis, log)) {
-            doomed.awaitStarted(60_000);
+            doomed.awaitStarted(Duration.ofSeconds(60));
             try (ChatClient kim = ChatClient.signedIn(survivor.chat(), "kim");
                  ChatClient leo = ChatClient.signedIn(doomed.chat(), "leo")) {
                 kim.awaitUserlist(List.of("kim", "leo"));

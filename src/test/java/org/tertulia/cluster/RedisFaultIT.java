@@ -1,9 +1,12 @@
 package org.tertulia.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tertulia.support.Eventually.within;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,40 +103,32 @@ class RedisFaultIT {
     /** Says numbered lines until the listener hears one; returns how long that took. */
     static Duration sayUntilHeard(ChatClient speaker, ChatClient listener, String text) {
         long start = System.nanoTime();
-        long deadline = start + RECOVERY.toNanos();
-        for (int i = 0; System.nanoTime() < deadline; i++) {
-            String line = text + " " + i;
-            speaker.say(line);
-            try {
-                listener.next(n -> n.path("text").asString().startsWith(text), Duration.ofMillis(300));
-                return Duration.ofNanos(System.nanoTime() - start);
-            } catch (AssertionError notYet) {
-                // not delivered (the speaker was told so); try again
-            }
-        }
-        throw new AssertionError("chat did not resume within " + RECOVERY);
+        AtomicInteger attempt = new AtomicInteger();
+        // Each try waits 300 ms for the line; a line that was not delivered (the speaker is told so) is said again.
+        within("chat to resume", RECOVERY).ignoreExceptionsInstanceOf(AssertionError.class).until(() -> {
+            speaker.say(text + " " + attempt.getAndIncrement());
+            listener.next(n -> n.path("text").asString().startsWith(text), Duration.ofMillis(300));
+            return true;
+        });
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Signs in, asking again while the cluster answers not-delivered (it settles after a data loss). */
     static String signInRetrying(ChatClient client, String name) {
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
-        while (System.nanoTime() < deadline) {
+        AtomicReference<String> given = new AtomicReference<>();
+        // Gently: sign-ins have their own rate limit (a burst of 5).
+        within("signing in as " + name, RECOVERY).pollInterval(Duration.ofMillis(600)).until(() -> {
             client.sendJson("{\"type\":\"username\",\"id\":" + client.id() + ",\"name\":" + ChatClient.quote(name)
                     + ",\"date\":0}");
             JsonNode answer = client.next(n -> (n.path("type").asString().equals("username") && n.path("id").asLong() == client.id())
                     || n.path("type").asString().equals("error"));
             if (answer.path("type").asString().equals("username")) {
-                return answer.path("name").asString();
+                given.set(answer.path("name").asString());
+                return true;
             }
             assertThat(answer.path("code").asString()).isEqualTo("not-delivered");
-            try {
-                // Gently: sign-ins have their own rate limit (a burst of 5).
-                Thread.sleep(600);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("could not sign in as " + name + " within " + RECOVERY);
+            return false;
+        });
+        return given.get();
     }
 }

@@ -1,5 +1,7 @@
 package org.tertulia.cluster;
 
+import static org.tertulia.support.Eventually.within;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,21 +61,13 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
-            }
-            try {
-                if ("PONG".equals(command("PING"))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            sleep(20);
-        }
-        throw new AssertionError("redis-server did not answer on port " + port);
+        within("redis-server to answer on port " + port, Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+                    }
+                    return "PONG".equals(command("PING"));
+                });
     }
 
     /** Stops the server; all its data is gone (no persistence). */
@@ -147,15 +142,6 @@ public final class RedisServer implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

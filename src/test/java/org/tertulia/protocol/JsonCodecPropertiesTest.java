@@ -121,7 +121,7 @@ class JsonCodecPropertiesTest {
                     new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name, "taken"),
                     new ServerMessage.UserList(List.of(name, text)), new ServerMessage.Typing(name),
                     new ServerMessage.Error(ErrorCode.BAD_JSON, text), new ServerMessage.Id(id))) {
-                JsonNode tree = JSON.readTree(codec.encode(message));
+                JsonNode tree = JSON.readTree(codec.toJson(message));
                 assertThat(tree.isObject()).as("%s encodes to an object", message.getClass().getSimpleName()).isTrue();
                 assertThat(tree.path("type").isString()).isTrue();
             }

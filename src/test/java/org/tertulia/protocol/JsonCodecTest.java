@@ -51,19 +51,19 @@ class JsonCodecTest {
 
     @Test
     void encodesEveryServerFrame() {
-        assertThat(codec.encode(new ServerMessage.Id(7))).isEqualTo("{\"type\":\"id\",\"id\":7}");
-        assertThat(codec.encode(new ServerMessage.RejectUsername(7, "alice2", "taken")))
+        assertThat(codec.toJson(new ServerMessage.Id(7))).isEqualTo("{\"type\":\"id\",\"id\":7}");
+        assertThat(codec.toJson(new ServerMessage.RejectUsername(7, "alice2", "taken")))
                 .isEqualTo("{\"type\":\"rejectusername\",\"id\":7,\"name\":\"alice2\",\"reason\":\"taken\"}");
-        assertThat(codec.encode(new ServerMessage.UserList(List.of("a", "b"))))
+        assertThat(codec.toJson(new ServerMessage.UserList(List.of("a", "b"))))
                 .isEqualTo("{\"type\":\"userlist\",\"users\":[\"a\",\"b\"]}");
-        assertThat(codec.encode(new ServerMessage.Username(7, "a", 5)))
+        assertThat(codec.toJson(new ServerMessage.Username(7, "a", 5)))
                 .isEqualTo("{\"type\":\"username\",\"id\":7,\"name\":\"a\",\"date\":5}");
-        assertThat(codec.encode(new ServerMessage.Chat(7, "a", "hi \"you\"", 5, null, false)))
+        assertThat(codec.toJson(new ServerMessage.Chat(7, "a", "hi \"you\"", 5, null, false)))
                 .isEqualTo("{\"type\":\"message\",\"id\":7,\"name\":\"a\",\"text\":\"hi \\\"you\\\"\",\"date\":5}");
-        assertThat(codec.encode(new ServerMessage.Chat(7, "a", "hi", 5, "b", true)))
+        assertThat(codec.toJson(new ServerMessage.Chat(7, "a", "hi", 5, "b", true)))
                 .isEqualTo("{\"type\":\"message\",\"id\":7,\"name\":\"a\",\"text\":\"hi\",\"date\":5,\"target\":\"b\",\"history\":true}");
-        assertThat(codec.encode(new ServerMessage.Typing("a"))).isEqualTo("{\"type\":\"typing\",\"name\":\"a\"}");
-        assertThat(codec.encode(new ServerMessage.Error(ErrorCode.TEXT_TOO_LONG, "too long")))
+        assertThat(codec.toJson(new ServerMessage.Typing("a"))).isEqualTo("{\"type\":\"typing\",\"name\":\"a\"}");
+        assertThat(codec.toJson(new ServerMessage.Error(ErrorCode.TEXT_TOO_LONG, "too long")))
                 .isEqualTo("{\"type\":\"error\",\"code\":\"text-too-long\",\"text\":\"too long\"}");
     }
 }

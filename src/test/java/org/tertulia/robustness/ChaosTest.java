@@ -1,12 +1,12 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,8 +24,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.util.ReflectionTestUtils;
-import org.tertulia.room.ChatRoom;
-import org.tertulia.room.InMemoryUsernameRegistry;
+import org.tertulia.room.RoomView;
+import org.tertulia.room.UsernameRegistry;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -39,10 +39,10 @@ import tools.jackson.databind.JsonNode;
  * bots is left in the room, the registry or the web layer.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tertulia.heartbeat.interval=1s",
-        "tertulia.heartbeat.timeout=2s",
-        "tertulia.outbox.max-queued=512KB",
-        "tertulia.outbox.send-timeout=3s" })
+        "tertulia.web.heartbeat.interval=1s",
+        "tertulia.web.heartbeat.timeout=2s",
+        "tertulia.web.outbox.max-queued=512KB",
+        "tertulia.web.outbox.send-timeout=3s" })
 class ChaosTest {
 
     static final int GOOD = 10;
@@ -70,10 +70,10 @@ class ChaosTest {
     int port;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     @Autowired
-    InMemoryUsernameRegistry registry;
+    UsernameRegistry registry;
 
     @Autowired
     ApplicationContext context;
@@ -140,18 +140,19 @@ class ChaosTest {
             assertThat(botConnections.get()).isGreaterThanOrEqualTo(MIN_BOT_CONNECTIONS);
 
             // The live set is the ten; nothing of the bots is left anywhere.
-            Wire.await("only the well-behaved connections left", Wire.PATIENCE,
-                    () -> room.connections() == GOOD && webConnections() == GOOD && registry.size() == GOOD,
-                    () -> "room=" + room.connections() + " web=" + webConnections() + " registry=" + registry.size()
+            eventually("only the well-behaved connections left").untilAsserted(() -> assertThat(
+                    room.connections() == GOOD && webConnections() == GOOD && registry.held() == GOOD)
+                    .as(() -> "room=" + room.connections() + " web=" + webConnections() + " registry=" + registry.held()
                             + " names=" + room.names() + " good closed: " + good.stream().filter(ChatClient::isClosed)
-                                    .map(c -> c.awaitClose() + " " + c.closeReason()).toList());
+                                    .map(c -> c.awaitClose() + " " + c.closeReason()).toList())
+                    .isTrue());
             assertThat(room.names()).isEqualTo(goodNames);
             for (ChatClient client : good) {
                 assertThat(client.isClosed()).isFalse();
                 // A list sent while bots were still signed in may still be on its way when the room
                 // is already clean: wait for the last list this client holds to be the live set.
-                Wire.await("the last userlist a well-behaved client holds to be the live set", Wire.PATIENCE,
-                        () -> goodNames.equals(lastUserlist(client)), () -> String.valueOf(lastUserlist(client)));
+                eventually("the last userlist a well-behaved client holds to be the live set")
+                        .untilAsserted(() -> assertThat(lastUserlist(client)).isEqualTo(goodNames));
             }
 
             // Every well-behaved message, exactly once, one order for all.
@@ -159,9 +160,8 @@ class ChaosTest {
             for (int i = 0; i < GOOD; i++) {
                 ChatClient client = good.get(i);
                 int mark = marks[i];
-                Wire.await("good" + i + " to hold all " + total + " messages", Wire.PATIENCE,
-                        () -> goodMessages(client, mark, goodNames).size() >= total,
-                        () -> goodMessages(client, mark, goodNames).size());
+                eventually("good" + i + " to hold all " + total + " messages")
+                        .untilAsserted(() -> assertThat(goodMessages(client, mark, goodNames).size()).isGreaterThanOrEqualTo((int) total));
             }
             List<String> order = goodMessages(good.get(0), marks[0], goodNames);
             assertThat(order).hasSize((int) total).doesNotHaveDuplicates();
@@ -260,9 +260,8 @@ class ChaosTest {
     }
 
     private int webConnections() {
-        Object handler = context.getBean("chatWebSocketHandler");
-        Collection<?> open = ReflectionTestUtils.invokeMethod(handler, "connections");
-        return open == null ? -1 : open.size();
+        Integer open = ReflectionTestUtils.invokeMethod(context.getBean("openConnections"), "size");
+        return open == null ? -1 : open;
     }
 
     private static List<String> goodMessages(ChatClient client, int mark, List<String> goodNames) {

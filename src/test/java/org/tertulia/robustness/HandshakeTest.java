@@ -1,5 +1,6 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tertulia.robustness.Wire.headers;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.tertulia.room.ChatRoom;
+import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -38,13 +39,13 @@ class HandshakeTest {
     int port;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeEach
     void emptyServer() {
-        Wire.await("the room empty of earlier tests' connections", Wire.PATIENCE, () -> room.connections() == 0);
+        eventually("the room empty of earlier tests' connections").until(() -> room.connections() == 0);
     }
 
     @AfterEach
@@ -121,7 +122,7 @@ class HandshakeTest {
         assertThat(refused.status()).isEqualTo(503);
 
         clients.get(0).close();
-        Wire.await("a slot freed", Wire.PATIENCE, () -> room.connections() == SmallServer.MAX_CONNECTIONS - 1);
+        eventually("a slot freed").until(() -> room.connections() == SmallServer.MAX_CONNECTIONS - 1);
         assertChatsAfterHandshake(headers());
         for (ChatClient client : clients.subList(1, clients.size())) {
             assertThat(client.isClosed()).isFalse();
@@ -190,6 +191,6 @@ class HandshakeTest {
             }
         }
         socket.close();
-        Wire.await("the checked socket gone", Wire.PATIENCE, () -> !room.names().contains("origin-check"));
+        eventually("the checked socket gone").until(() -> !room.names().contains("origin-check"));
     }
 }

@@ -1,5 +1,6 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.tertulia.room.ChatRoom;
+import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -27,14 +28,14 @@ class HeartbeatTest {
     int port;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     URI chat;
 
     @BeforeEach
     void emptyServer() {
         chat = ServerUnderTest.onPort(port).chat();
-        Wire.await("the room empty of earlier tests' connections", Wire.PATIENCE, () -> room.connections() == 0);
+        eventually("the room empty of earlier tests' connections").until(() -> room.connections() == 0);
     }
 
     @Test
@@ -74,7 +75,7 @@ class HeartbeatTest {
             watcher.awaitUserlist(List.of("watcher", "dropped"));
             dropped.abort();
             watcher.awaitUserlist(List.of("watcher"));
-            Wire.await("the dropped connection released", Wire.PATIENCE, () -> room.connections() == 1);
+            eventually("the dropped connection released").until(() -> room.connections() == 1);
         }
     }
 
@@ -85,7 +86,7 @@ class HeartbeatTest {
             watcher.awaitUserlist(List.of("watcher", "vanished"));
             vanished.abort();
             watcher.awaitUserlist(List.of("watcher"));
-            Wire.await("the vanished connection released", Wire.PATIENCE, () -> room.connections() == 1);
+            eventually("the vanished connection released").until(() -> room.connections() == 1);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tertulia.robustness.Wire.isError;
 import static org.tertulia.robustness.Wire.isMessage;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.tertulia.room.ChatRoom;
+import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -34,12 +35,12 @@ class LimitsTest {
     URI chat;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     @BeforeEach
     void emptyServer() {
         chat = ServerUnderTest.onPort(port).chat();
-        Wire.await("the room empty of earlier tests' connections", Wire.PATIENCE, () -> room.connections() == 0);
+        eventually("the room empty of earlier tests' connections").until(() -> room.connections() == 0);
     }
 
     @Test
@@ -194,7 +195,7 @@ class LimitsTest {
             assertThat(ann.next("error").path("code").asString()).isEqualTo("rate-limited");
             // The bucket refills at 10 frames/s: after a moment the sender is heard again.
             String marker = "after the burst";
-            Wire.await("ann is heard again", Wire.PATIENCE, () -> {
+            eventually("ann is heard again").until(() -> {
                 ann.say(marker);
                 try {
                     ben.next(n -> isMessage(n, marker), Duration.ofMillis(500));
@@ -274,7 +275,7 @@ class LimitsTest {
             assertThat(since(ben, mark)).filteredOn(n -> type(n).equals("username"))
                     .extracting(n -> n.path("name").asString())
                     .containsExactly("annb", "annc", "annd", "anne");
-            Wire.await("a userlist with ann's last accepted name", Wire.PATIENCE, () -> since(ben, mark).stream()
+            eventually("a userlist with ann's last accepted name").until(() -> since(ben, mark).stream()
                     .anyMatch(n -> type(n).equals("userlist") && ChatClient.names(n).equals(List.of("anne", "ben", "cid"))));
             assertThat(since(ben, mark)).noneMatch(n -> type(n).equals("error"));
         }

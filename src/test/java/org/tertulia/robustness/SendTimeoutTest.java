@@ -1,5 +1,7 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.PATIENCE;
+import static org.tertulia.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.tertulia.room.ChatRoom;
+import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -20,17 +22,17 @@ import org.tertulia.support.ServerUnderTest;
  * send timeout, and its name leaves the list; the talkers never notice.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tertulia.outbox.max-queued=1GB",
-        "tertulia.outbox.send-timeout=2s",
-        "tertulia.rate.frames-per-second=100000",
-        "tertulia.rate.frame-burst=100000" })
+        "tertulia.web.outbox.max-queued=1GB",
+        "tertulia.web.outbox.send-timeout=2s",
+        "tertulia.room.rate.frames-per-second=100000",
+        "tertulia.room.rate.frame-burst=100000" })
 class SendTimeoutTest {
 
     @LocalServerPort
     int port;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     @Test
     void readerWhoseWritesStallPastTheSendTimeoutIsCutOff() {
@@ -48,13 +50,13 @@ class SendTimeoutTest {
             long start = System.nanoTime();
             while (room.names().contains("stalled")) {
                 assertThat(System.nanoTime() - start).as("nanos until the stalled reader is cut")
-                        .isLessThan(Wire.PATIENCE.toNanos());
+                        .isLessThan(PATIENCE.toNanos());
                 String text = said.size() + " " + padding;
                 ann.say(text);
                 said.add(text);
             }
             ben.awaitUserlist(List.of("ann", "ben"));
-            Wire.await("the stalled connection released", Wire.PATIENCE, () -> room.connections() == 2);
+            eventually("the stalled connection released").until(() -> room.connections() == 2);
 
             String last = said.get(said.size() - 1);
             ben.next(n -> Wire.isMessage(n, last));

@@ -1,5 +1,6 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -37,8 +38,8 @@ class ShutdownTest {
                 .start();
         List<ChatClient> clients = new ArrayList<>();
         try {
-            Wire.await("the server to start", Duration.ofSeconds(90),
-                    () -> !server.isAlive() || read(log).contains("Started TertuliaApplication"), () -> read(log));
+            within("the server to start", Duration.ofSeconds(90))
+                    .until(() -> !server.isAlive() || read(log).contains("Started TertuliaApplication"));
             assertThat(server.isAlive()).as("server running; log:%n%s", read(log)).isTrue();
 
             URI chat = ServerUnderTest.onPort(port).chat();

@@ -1,5 +1,7 @@
 package org.tertulia.robustness;
 
+import static org.tertulia.support.Eventually.eventually;
+import static org.tertulia.support.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.tertulia.room.ChatRoom;
+import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
 
@@ -32,10 +34,10 @@ import tools.jackson.databind.JsonNode;
  * send timeout is long so that only the byte bound can cut the stalled reader here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tertulia.outbox.max-queued=1MB",
-        "tertulia.outbox.send-timeout=60s",
-        "tertulia.rate.frames-per-second=100000",
-        "tertulia.rate.frame-burst=100000" })
+        "tertulia.web.outbox.max-queued=1MB",
+        "tertulia.web.outbox.send-timeout=60s",
+        "tertulia.room.rate.frames-per-second=100000",
+        "tertulia.room.rate.frame-burst=100000" })
 class SlowReaderTest {
 
     static final int TALKERS = 10;
@@ -47,7 +49,7 @@ class SlowReaderTest {
     int port;
 
     @Autowired
-    ChatRoom room;
+    RoomView room;
 
     @Test
     void stalledReaderIsCutOffWhileTenOthersExchangeFiveThousandMessagesInOrder() throws Exception {
@@ -95,8 +97,7 @@ class SlowReaderTest {
                         // a reading client could not keep up with either.
                         if (n % WINDOW == 0 && n >= 2 * WINDOW) {
                             int due = n - WINDOW - 1;
-                            Wire.await("talker" + who + " to hear its own message " + due, Wire.PATIENCE,
-                                    () -> progress.heard(due));
+                            eventually("talker" + who + " to hear its own message " + due).until(() -> progress.heard(due));
                         }
                         talker.say(who + ":" + n + " " + PADDING);
                     }
@@ -109,8 +110,8 @@ class SlowReaderTest {
             for (int i = 0; i < TALKERS; i++) {
                 ChatClient talker = talkers.get(i);
                 int mark = marks[i];
-                Wire.await("talker" + i + " to receive all " + MESSAGES + " messages", Duration.ofSeconds(60),
-                        () -> messages(talker, mark).size() >= MESSAGES, () -> messages(talker, mark).size());
+                within("talker" + i + " to receive all " + MESSAGES + " messages", Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(messages(talker, mark)).hasSizeGreaterThanOrEqualTo(MESSAGES));
             }
             long doneNanos = System.nanoTime();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -131,15 +132,14 @@ class SlowReaderTest {
 
             List<String> talkersOnly = names.subList(1, names.size());
             // Cut off means gone from the list at once, not after its socket's close handshake gives up.
-            Wire.await("the stalled reader to leave the list", Duration.ofSeconds(10),
-                    () -> stalledLeftNanos.get() != 0);
+            within("the stalled reader to leave the list", Duration.ofSeconds(10)).until(() -> stalledLeftNanos.get() != 0);
             System.out.printf("5,000 messages in %.1f s; the stalled reader left the list %.1f s after the start%n",
                     seconds, (stalledLeftNanos.get() - start) / 1e9);
             assertThat(stalledLeftNanos.get()).as("stalled reader gone before the exchange ended").isLessThan(doneNanos);
             for (ChatClient talker : talkers) {
                 talker.awaitUserlist(talkersOnly);
             }
-            Wire.await("the stalled connection released", Wire.PATIENCE, () -> room.connections() == TALKERS);
+            eventually("the stalled connection released").until(() -> room.connections() == TALKERS);
             assertThat(room.names()).isEqualTo(talkersOnly);
             assertThat(talkers).noneMatch(ChatClient::isClosed);
             assertThat(seconds).as("seconds for 5,000 messages to reach all ten").isLessThan(60);

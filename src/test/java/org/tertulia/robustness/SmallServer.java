@@ -15,10 +15,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tertulia.max-connections=" + SmallServer.MAX_CONNECTIONS,
-        "tertulia.allowed-origins=" + SmallServer.EXTRA_ORIGIN,
-        "tertulia.heartbeat.interval=500ms",
-        "tertulia.heartbeat.timeout=1s" })
+        "tertulia.web.max-connections=" + SmallServer.MAX_CONNECTIONS,
+        "tertulia.web.allowed-origins=" + SmallServer.EXTRA_ORIGIN,
+        "tertulia.web.heartbeat.interval=500ms",
+        "tertulia.web.heartbeat.timeout=1s" })
 @interface SmallServer {
 
     int MAX_CONNECTIONS = 5;

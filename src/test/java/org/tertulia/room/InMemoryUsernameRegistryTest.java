@@ -41,7 +41,7 @@ class InMemoryUsernameRegistryTest {
         registry.claim(1, "alice");
         assertThat(registry.claim(1, "alicia")).isEqualTo("alicia");
         assertThat(registry.claim(2, "alice")).isEqualTo("alice");
-        assertThat(registry.size()).isEqualTo(2);
+        assertThat(registry.held()).isEqualTo(2);
     }
 
     @Test
@@ -64,7 +64,7 @@ class InMemoryUsernameRegistryTest {
         registry.release(1);
         registry.release(1);
         assertThat(registry.isTaken("alice")).isFalse();
-        assertThat(registry.size()).isZero();
+        assertThat(registry.held()).isZero();
     }
 
     @Test

@@ -3,13 +3,13 @@ package org.tertulia.room;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.tertulia.protocol.CloseCode;
+import org.tertulia.protocol.Frame;
 
 /** An outbox that keeps every frame offered to it, in order, for assertions. */
 final class RecordingOutbox implements Outbox {
 
     private final List<String> frames = new ArrayList<>();
-    private CloseCode closed;
+    private Departure closed;
 
     @Override
     public synchronized boolean offer(Frame frame) {
@@ -22,8 +22,8 @@ final class RecordingOutbox implements Outbox {
     }
 
     @Override
-    public synchronized void close(CloseCode code) {
-        closed = code;
+    public synchronized void close(Departure reason) {
+        closed = reason;
     }
 
     synchronized List<String> frames() {
@@ -34,7 +34,7 @@ final class RecordingOutbox implements Outbox {
         return frames.stream().filter(f -> f.startsWith("{\"type\":\"" + type + "\"")).toList();
     }
 
-    synchronized CloseCode closed() {
+    synchronized Departure closed() {
         return closed;
     }
 }

@@ -1,10 +1,10 @@
-package org.tertulia.room;
+package org.tertulia.protocol;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * One encoded frame, shared by every recipient of a broadcast: its JSON text and that
- * text's UTF-8 bytes, both made once, so no recipient costs an encoding.
+ * One encoded server message, shared by every recipient of a broadcast: its JSON text and
+ * that text's UTF-8 bytes, both made once, so no recipient costs an encoding.
  */
 public record Frame(String json, byte[] utf8) {
 
@@ -12,7 +12,7 @@ public record Frame(String json, byte[] utf8) {
         return new Frame(json, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Size on the wire, without the frame header. */
+    /** Size on the wire, without the WebSocket frame header. */
     public int bytes() {
         return utf8.length;
     }

@@ -1,0 +1,20 @@
+-- The state a starting node needs, taken in one step, as JSON:
+-- {"last": stream id reading resumes after, "roster": [[id, "order:name"], ...],
+--  "history": [encoded event, ...] newest first}
+-- KEYS: events, roster, history
+local function array(items)
+  return '[' .. table.concat(items, ',') .. ']'
+end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local roster = redis.call('HGETALL', KEYS[2])
+local entries = {}
+for i = 1, #roster, 2 do
+  entries[#entries + 1] = array({cjson.encode(roster[i]), cjson.encode(roster[i + 1])})
+end
+local history = {}
+for _, event in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+  history[#history + 1] = cjson.encode(event)
+end
+local lastId = '0-0'
+if #last > 0 then lastId = last[1][1] end
+return '{"last":' .. cjson.encode(lastId) .. ',"roster":' .. array(entries) .. ',"history":' .. array(history) .. '}'
