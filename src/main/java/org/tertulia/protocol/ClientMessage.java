@@ -6,8 +6,22 @@ package org.tertulia.protocol;
  */
 public sealed interface ClientMessage {
 
-    /** {@code username}: sign in, or rename. {@code name} is raw, not yet sanitised. */
-    record SignIn(String name) implements ClientMessage {
+    /**
+     * {@code username}: sign in, or rename. {@code name} is raw, not yet sanitised. A client
+     * coming back after a dropped connection adds the resume {@code token} it was given and
+     * the last position it saw ({@code since}); both null otherwise.
+     */
+    record SignIn(String name, String token, Long since) implements ClientMessage {
+
+        public SignIn(String name) {
+            this(name, null, null);
+        }
+
+        /** Never shows the token: it is a secret, and records end up in log lines. */
+        @Override
+        public String toString() {
+            return "SignIn[name=" + name + ", token=" + (token == null ? "none" : "(hidden)") + ", since=" + since + "]";
+        }
     }
 
     /** {@code message}: text to the room, or to one user when {@code target} is not null. */

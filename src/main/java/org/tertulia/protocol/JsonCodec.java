@@ -48,8 +48,11 @@ public final class JsonCodec implements MessageEncoder {
             throw new ProtocolException(ErrorCode.BAD_FIELD, "\"type\" must be a string");
         }
         switch (type.asString()) {
-            case "username":
-                return new ClientMessage.SignIn(optionalString(root, "name", ""));
+            case "username": {
+                String token = optionalString(root, "token", "");
+                return new ClientMessage.SignIn(optionalString(root, "name", ""), token.isEmpty() ? null : token,
+                        optionalPosition(root, "since"));
+            }
             case "message": {
                 JsonNode text = root.get("text");
                 if (text == null || !text.isString()) {
@@ -74,6 +77,17 @@ public final class JsonCodec implements MessageEncoder {
             throw new ProtocolException(ErrorCode.BAD_FIELD, "\"" + field + "\" must be a string");
         }
         return node.asString();
+    }
+
+    private static Long optionalPosition(JsonNode root, String field) throws ProtocolException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "\"" + field + "\" must be a position (a whole number, 0 or more)");
+        }
+        return node.asLong();
     }
 
     @Override
@@ -105,6 +119,7 @@ public final class JsonCodec implements MessageEncoder {
             if (m.history()) {
                 g.writeBooleanProperty("history", true);
             }
+            g.writeNumberProperty("pos", m.pos());
         } else if (message instanceof ServerMessage.UserList m) {
             g.writeStringProperty("type", "userlist");
             g.writeName("users");
@@ -117,7 +132,23 @@ public final class JsonCodec implements MessageEncoder {
             g.writeStringProperty("type", "username");
             g.writeNumberProperty("id", m.id());
             g.writeStringProperty("name", m.name());
+            if (m.previous() != null) {
+                g.writeStringProperty("previous", m.previous());
+            }
             g.writeNumberProperty("date", m.date());
+            g.writeNumberProperty("pos", m.pos());
+        } else if (message instanceof ServerMessage.Leave m) {
+            g.writeStringProperty("type", "leave");
+            g.writeNumberProperty("id", m.id());
+            g.writeStringProperty("name", m.name());
+            g.writeNumberProperty("date", m.date());
+            g.writeNumberProperty("pos", m.pos());
+        } else if (message instanceof ServerMessage.Session m) {
+            g.writeStringProperty("type", "session");
+            g.writeNumberProperty("id", m.id());
+            g.writeStringProperty("token", m.token());
+            g.writeBooleanProperty("resumed", m.resumed());
+            g.writeBooleanProperty("missed", m.missed());
         } else if (message instanceof ServerMessage.Id m) {
             g.writeStringProperty("type", "id");
             g.writeNumberProperty("id", m.id());

@@ -46,23 +46,23 @@ public final class Sanitizer {
     }
 
     /**
-     * A message's text: NFC, line breaks and tabs kept (CR LF folded to LF), other control
+     * A message's text, otherwise as sent (no normalisation: combining marks and joiners are
+     * the sender's choice): line breaks and tabs kept (CR LF folded to LF), other control
      * characters and unpaired surrogates removed, then markup stripped.
      */
     public static String text(String raw) {
-        String s = Normalizer.normalize(raw, Normalizer.Form.NFC);
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
             if (c == '\r') {
-                if (i + 1 >= s.length() || s.charAt(i + 1) != '\n') {
+                if (i + 1 >= raw.length() || raw.charAt(i + 1) != '\n') {
                     out.append('\n');
                 }
             } else if (c == '\n' || c == '\t') {
                 out.append(c);
             } else if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    out.append(c).append(s.charAt(++i));
+                if (i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))) {
+                    out.append(c).append(raw.charAt(++i));
                 }
             } else if (!Character.isISOControl(c) && !Character.isLowSurrogate(c)) {
                 out.append(c);

@@ -23,17 +23,41 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** {@code username}: a user signed in or renamed. */
-    record Username(long id, String name, long date) implements ServerMessage {
+    /**
+     * {@code username}: a user signed in, or renamed (then {@code previous}, an extension, is
+     * the old name; null for a sign-in); {@code pos} is its position in the room's order.
+     */
+    record Username(long id, String name, String previous, long date, long pos) implements ServerMessage {
     }
 
-    /** {@code message}: chat text; {@code target} is null for the room, {@code history} marks replay. */
-    record Chat(long id, String name, String text, long date, String target, boolean history)
+    /** {@code leave} (an extension): a user left the room. */
+    record Leave(long id, String name, long date, long pos) implements ServerMessage {
+    }
+
+    /**
+     * {@code message}: chat text; {@code target} is null for the room, {@code history} marks
+     * replay, {@code pos} is its position in the room's order.
+     */
+    record Chat(long id, String name, String text, long date, String target, boolean history, long pos)
             implements ServerMessage {
 
         /** The same message, marked as replayed history. */
         public Chat asHistory() {
-            return new Chat(id, name, text, date, target, true);
+            return new Chat(id, name, text, date, target, true, pos);
+        }
+    }
+
+    /**
+     * {@code session} (an extension), to a client that signed in: its id from now on, the
+     * token that lets it come back after a dropped connection, whether this sign-in resumed
+     * an earlier session, and whether the server no longer held all it missed meanwhile.
+     */
+    record Session(long id, String token, boolean resumed, boolean missed) implements ServerMessage {
+
+        /** Never shows the token. */
+        @Override
+        public String toString() {
+            return "Session[id=" + id + ", token=(hidden), resumed=" + resumed + ", missed=" + missed + "]";
         }
     }
 

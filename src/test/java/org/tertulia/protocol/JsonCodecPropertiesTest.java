@@ -117,8 +117,9 @@ class JsonCodecPropertiesTest {
             String text = f.text();
             String name = f.name();
             long id = f.id();
-            for (ServerMessage message : List.<ServerMessage>of(new ServerMessage.Chat(id, name, text, id, name, true),
-                    new ServerMessage.Username(id, name, id), new ServerMessage.RejectUsername(id, name, "taken"),
+            for (ServerMessage message : List.<ServerMessage>of(new ServerMessage.Chat(id, name, text, id, name, true, id),
+                    new ServerMessage.Username(id, name, text, id, id), new ServerMessage.Leave(id, name, id, id),
+                    new ServerMessage.Session(id, text, true, false), new ServerMessage.RejectUsername(id, name, "taken"),
                     new ServerMessage.UserList(List.of(name, text)), new ServerMessage.Typing(name),
                     new ServerMessage.Error(ErrorCode.BAD_JSON, text), new ServerMessage.Id(id))) {
                 JsonNode tree = JSON.readTree(codec.toJson(message));

@@ -44,8 +44,15 @@ class SanitizerTest {
     }
 
     @Test
-    void emojiAndAccentsSurviveInNfc() {
-        assertThat(Sanitizer.text("caf\u0065\u0301 \uD83D\uDE00")).isEqualTo("caf\u00e9 \uD83D\uDE00");
+    void textKeepsItsCombiningMarksJoinersAndAstralCharactersAsSent() {
+        String decomposed = "caf\u0065\u0301 \uD83D\uDE00 \uD83D\uDC69\u200D\uD83D\uDCBB \uD835\uDD04";
+        assertThat(Sanitizer.text(decomposed)).isEqualTo(decomposed);
+        assertThat(Sanitizer.text("caf\u00e9")).isEqualTo("caf\u00e9");
+    }
+
+    @Test
+    void namesAreStillNfc() {
+        assertThat(Sanitizer.name("Jos\u0065\u0301", 32)).isEqualTo("Jos\u00e9");
     }
 
     @Test
