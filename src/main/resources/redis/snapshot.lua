@@ -1,6 +1,6 @@
 -- The state a starting node needs, taken in one step, as JSON:
--- {"last": stream id reading resumes after, "roster": [[id, "order:name"], ...],
---  "history": [encoded event, ...] newest first}
+-- {"last": the position reading resumes after, "roster": [[id, "order:connection:name"], ...],
+--  "history": ["position encoded-event", ...] newest first}
 -- KEYS: events, roster, history
 local function array(items)
   return '[' .. table.concat(items, ',') .. ']'
@@ -12,9 +12,9 @@ for i = 1, #roster, 2 do
   entries[#entries + 1] = array({cjson.encode(roster[i]), cjson.encode(roster[i + 1])})
 end
 local history = {}
-for _, event in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
-  history[#history + 1] = cjson.encode(event)
+for _, line in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+  history[#history + 1] = cjson.encode(line)
 end
-local lastId = '0-0'
-if #last > 0 then lastId = last[1][1] end
-return '{"last":' .. cjson.encode(lastId) .. ',"roster":' .. array(entries) .. ',"history":' .. array(history) .. '}'
+local position = '0'
+if #last > 0 then position = string.match(last[1][1], '^(%d+)') end
+return '{"last":' .. position .. ',"roster":' .. array(entries) .. ',"history":' .. array(history) .. '}'

@@ -9,7 +9,9 @@ enum Append {
     NAME("name"),
     /** A user put back on the roster after a loss; dropped if the roster has it right already. */
     REASSERT("reassert"),
-    /** Left: off the roster. */
+    /** A session over a new connection: on the roster (again) with that connection. */
+    RESUMED("resumed"),
+    /** Left: off the roster, unless the session is on another connection by now. */
     LEAVE("leave"),
     /** Left, for a user whose node is gone; dropped if the roster no longer has it. */
     GHOST("ghost"),

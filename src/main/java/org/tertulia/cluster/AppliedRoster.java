@@ -2,7 +2,6 @@ package org.tertulia.cluster;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,23 +9,34 @@ import org.tertulia.room.RoomEvent;
 
 /**
  * What this node has applied from the shared stream: who is on the roster, each with the
- * order of its sign-in (the stream id of its first join), and the highest id seen. The
- * repair puts users back in their old places, the ghost sweep compares it with Redis, and
- * new ids stay above every id seen.
+ * position of its sign-in and its current connection, and the highest id seen. The repair
+ * puts users back in their old places, the ghost sweep compares it with Redis, and new ids
+ * stay above every id seen.
  */
 final class AppliedRoster {
 
-    private final Map<Long, String> orders = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** A user on the roster as applied: the position of its first sign-in, and its connection. */
+    record Seat(long order, long connection) {
+    }
+
+    private final Map<Long, Seat> seats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicLong highestId = new AtomicLong();
 
-    /** Notes an event as it is applied, with its stream id (or, from a snapshot, the user's order). */
-    void observe(RoomEvent event, String streamId) {
-        long id = EventCodec.idOf(event);
-        seen(id);
-        if (event instanceof RoomEvent.Joined || event instanceof RoomEvent.Renamed) {
-            orders.putIfAbsent(id, streamId);
-        } else if (event instanceof RoomEvent.Left) {
-            orders.remove(id);
+    /** Notes an event as it is applied, at its position (from a snapshot: the user's order). */
+    void observe(RoomEvent event, long position) {
+        seen(event.id());
+        if (event instanceof RoomEvent.Joined joined) {
+            seen(joined.connection());
+            seats.putIfAbsent(joined.id(), new Seat(position, joined.connection()));
+        } else if (event instanceof RoomEvent.Resumed resumed) {
+            seen(resumed.connection());
+            Seat seat = seats.get(resumed.id());
+            seats.put(resumed.id(), new Seat(seat == null ? position : seat.order(), resumed.connection()));
+        } else if (event instanceof RoomEvent.Left left) {
+            Seat seat = seats.get(left.id());
+            if (seat != null && seat.connection() == left.connection()) {
+                seats.remove(left.id());
+            }
         }
     }
 
@@ -38,14 +48,14 @@ final class AppliedRoster {
         return highestId.get();
     }
 
-    /** The order of {@code id}'s sign-in, or null when it is not on the roster. */
-    String orderOf(long id) {
-        return orders.get(id);
+    /** Where {@code id} sits, or null when it is not on the roster. */
+    Seat seat(long id) {
+        return seats.get(id);
     }
 
-    List<Long> ids() {
-        synchronized (orders) {
-            return List.copyOf(orders.keySet());
+    Map<Long, Seat> seats() {
+        synchronized (seats) {
+            return Map.copyOf(seats);
         }
     }
 }

@@ -1,9 +1,11 @@
 package org.tertulia.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -31,7 +33,9 @@ final class ClusterScripts {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RedisScript<String> claim = script("claim", String.class);
-    private final RedisScript<Long> release = script("release", Long.class);
+    private final RedisScript<Long> end = script("end", Long.class);
+    private final RedisScript<String> resume = script("resume", String.class);
+    private final RedisScript<Long> lapse = script("lapse", Long.class);
     private final RedisScript<String> append = script("append", String.class);
     private final RedisScript<String> snapshot = script("snapshot", String.class);
     private final RedisScript<Long> heartbeat = script("heartbeat", Long.class);
@@ -44,14 +48,16 @@ final class ClusterScripts {
     private final String nodeId;
     private final ClusterProperties settings;
     private final int historySize;
+    private final Duration grace;
 
     ClusterScripts(StringRedisTemplate redis, RedisKeys keys, String nodeId, ClusterProperties settings,
-            int historySize) {
+            int historySize, Duration grace) {
         this.redis = redis;
         this.keys = keys;
         this.nodeId = nodeId;
         this.settings = settings;
         this.historySize = historySize;
+        this.grace = grace;
     }
 
     private static <T> RedisScript<T> script(String name, Class<T> result) {
@@ -62,45 +68,80 @@ final class ClusterScripts {
         return nodeId;
     }
 
-    /** The reply of {@code claim.lua}: the name given, or a reply starting with {@link #REFUSED}. */
-    String claim(long id, boolean reassert, List<String> candidates) {
-        List<String> args = new ArrayList<>(3 + 2 * candidates.size());
+    /**
+     * The reply of {@code claim.lua}: the name given, or a reply starting with {@link #REFUSED}.
+     * A first sign-in (or a re-assertion after a loss) passes its token's hash to open the session.
+     */
+    String claim(long id, long connection, boolean reassert, String tokenHash, List<String> candidates) {
+        List<String> args = new ArrayList<>(7 + 2 * candidates.size());
         args.add(Long.toString(id));
         args.add(reassert ? "1" : "0");
         args.add(Long.toString(settings.settle().toMillis()));
+        args.add(Long.toString(connection));
+        args.add(nodeId);
+        args.add(tokenHash == null ? "" : tokenHash);
+        args.add(keys.sessions());
         for (String candidate : candidates) {
             args.add(candidate);
             args.add(UsernameRegistry.key(candidate));
         }
-        return call(() -> redis.execute(claim,
-                List.of(keys.names(), keys.holders(), keys.hosted(nodeId), keys.epoch(), keys.settling()),
-                args.toArray()));
+        return call(() -> redis.execute(claim, List.of(keys.names(), keys.holders(), keys.hosted(nodeId),
+                keys.epoch(), keys.settling(), keys.tokens(), keys.lapsing()), args.toArray()));
     }
 
-    void release(long id) {
-        call(() -> redis.execute(release, List.of(keys.names(), keys.holders(), keys.hosted(nodeId)),
-                Long.toString(id)));
+    /** Runs {@code end.lua}: true when {@code connection} (null: any) was the session's and it ended. */
+    boolean end(long id, Long connection, boolean keep) {
+        Long ended = call(() -> redis.execute(end, endKeys(), Long.toString(id),
+                connection == null ? "" : Long.toString(connection), keep ? "1" : "0",
+                Long.toString(grace.toMillis()), keys.sessions()));
+        return ended != null && ended == 1;
     }
 
-    boolean isTaken(String name) {
-        return call(() -> redis.opsForHash().hasKey(keys.names(), UsernameRegistry.key(name)));
+    private List<String> endKeys() {
+        return List.of(keys.names(), keys.holders(), keys.hosted(nodeId), keys.tokens(), keys.lapsing());
     }
 
-    /** Appends {@code event} as {@code kind}; returns its stream id, or null when the script found it moot. */
-    String append(Append kind, RoomEvent event, String name, String order) {
+    /** The session this token opens under this name, now over {@code connection} on this node; null if none. */
+    UsernameRegistry.Session resume(String tokenHash, String name, long connection) {
+        String reply = call(() -> redis.execute(resume,
+                List.of(keys.tokens(), keys.holders(), keys.hosted(nodeId), keys.lapsing()), tokenHash,
+                UsernameRegistry.key(name), Long.toString(connection), nodeId, keys.sessions(), keys.hosted()));
+        if (reply == null) {
+            return null;
+        }
+        int colon = reply.indexOf(':');
+        return new UsernameRegistry.Session(Long.parseLong(reply.substring(0, colon)), reply.substring(colon + 1));
+    }
+
+    /** Forgets the sessions whose grace ran out; returns how many. */
+    long lapse() {
+        Long lapsed = call(() -> redis.execute(lapse,
+                List.of(keys.names(), keys.holders(), keys.tokens(), keys.lapsing()), keys.sessions()));
+        return lapsed == null ? 0 : lapsed;
+    }
+
+    /** Appends {@code event} as {@code kind}; returns its position, or null when the script found it moot. */
+    Long append(Append kind, RoomEvent event, String name, String order, Long connection) {
         String encoded = EventCodec.encode(event);
-        return call(() -> redis.execute(append, List.of(keys.events(), keys.roster(), keys.history(), keys.holders()),
-                kind.script(), Long.toString(EventCodec.idOf(event)), encoded,
-                Integer.toString(settings.streamLength()), Integer.toString(historySize),
-                name == null ? "" : name, name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order));
+        String position = call(() -> redis.execute(append,
+                List.of(keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()),
+                kind.script(), Long.toString(event.id()), encoded, Integer.toString(settings.streamLength()),
+                Integer.toString(historySize), name == null ? "" : name,
+                name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
+                connection == null ? "" : Long.toString(connection)));
+        return position == null ? null : Long.valueOf(position);
     }
 
-    /** A user on the shared roster, and the order of its sign-in (a stream id). */
-    record Listed(RoomEvent.Joined joined, String order) {
+    /** A user on the shared roster, and the position of its first sign-in. */
+    record Listed(RoomEvent.Joined joined, long order) {
     }
 
-    /** The state a starting node applies before reading the stream live from {@code lastId}. */
-    record Snapshot(String lastId, List<Listed> roster, List<RoomEvent.Said> history) {
+    /** A room line of the shared history, at its position. */
+    record Line(long position, RoomEvent.Said said) {
+    }
+
+    /** The state a starting node applies before reading the stream live after {@code last}. */
+    record Snapshot(long last, List<Listed> roster, List<Line> history) {
     }
 
     Snapshot snapshot() {
@@ -109,19 +150,20 @@ final class ClusterScripts {
         long now = System.currentTimeMillis();
         List<Listed> roster = new ArrayList<>();
         for (JsonNode pair : reply.path("roster")) {
-            String entry = pair.get(1).asString();
-            int colon = entry.indexOf(':');
-            roster.add(new Listed(new RoomEvent.Joined(Long.parseLong(pair.get(0).asString()),
-                    entry.substring(colon + 1), now), entry.substring(0, colon)));
+            String[] entry = pair.get(1).asString().split(":", 3);
+            roster.add(new Listed(new RoomEvent.Joined(Long.parseLong(pair.get(0).asString()), Long.parseLong(entry[1]),
+                    entry[2], now), Long.parseLong(entry[0])));
         }
-        roster.sort(Comparator.comparing(Listed::order, EventCodec::compareStreamIds));
-        List<RoomEvent.Said> history = new ArrayList<>();
-        for (JsonNode encoded : reply.path("history")) {
-            if (EventCodec.decode(encoded.asString()) instanceof RoomEvent.Said said) {
-                history.add(0, said); // stored newest first
+        roster.sort(Comparator.comparingLong(Listed::order));
+        List<Line> history = new ArrayList<>();
+        for (JsonNode stored : reply.path("history")) {
+            String line = stored.asString();
+            int space = line.indexOf(' ');
+            if (EventCodec.decode(line.substring(space + 1)) instanceof RoomEvent.Said said) {
+                history.add(0, new Line(Long.parseLong(line.substring(0, space)), said)); // stored newest first
             }
         }
-        return new Snapshot(reply.path("last").asString(), roster, history);
+        return new Snapshot(reply.path("last").asLong(), roster, history);
     }
 
     /** What {@code heartbeat.lua} is asked to do. */
@@ -131,15 +173,15 @@ final class ClusterScripts {
     boolean heartbeat(Beat mode) {
         Long alive = call(() -> redis.execute(heartbeat,
                 List.of(keys.node(nodeId), keys.nodes(), keys.epoch(), keys.settling()), nodeId,
-                Long.toString(settings.nodeTtl().toMillis()), mode.name().toLowerCase(java.util.Locale.ROOT),
+                Long.toString(settings.nodeTtl().toMillis()), mode.name().toLowerCase(Locale.ROOT),
                 Long.toString(settings.settle().toMillis())));
         return alive != null && alive != 0;
     }
 
-    /** Reaps every node whose heartbeat expired; returns how many. */
+    /** Reaps every node whose heartbeat expired (its users' sessions stay resumable); returns how many. */
     long reap() {
-        Long reaped = call(() -> redis.execute(reap, List.of(keys.nodes()), keys.prefix(),
-                Integer.toString(settings.streamLength())));
+        Long reaped = call(() -> redis.execute(reap, List.of(keys.nodes(), keys.lapsing(), keys.position()),
+                keys.prefix(), Integer.toString(settings.streamLength()), Long.toString(grace.toMillis())));
         return reaped == null ? 0 : reaped;
     }
 

@@ -19,9 +19,12 @@ final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** t: type (J joined, R renamed, L left, S said, T typing); i: id; n: name; x: text; d: date; g: target. */
+    /**
+     * t: type (J joined, R renamed, L left, U resumed, S said, T typing); i: session id;
+     * c: connection; n: name; x: text; d: date; g: target.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Wire(String t, Long i, String n, String x, Long d, String g) {
+    record Wire(String t, Long i, Long c, String n, String x, Long d, String g) {
     }
 
     private EventCodec() {
@@ -30,44 +33,21 @@ final class EventCodec {
     static String encode(RoomEvent event) {
         Wire wire;
         if (event instanceof RoomEvent.Joined j) {
-            wire = new Wire("J", j.id(), j.name(), null, j.date(), null);
+            wire = new Wire("J", j.id(), j.connection(), j.name(), null, j.date(), null);
         } else if (event instanceof RoomEvent.Renamed r) {
-            wire = new Wire("R", r.id(), r.name(), null, r.date(), null);
+            wire = new Wire("R", r.id(), null, r.name(), null, r.date(), null);
         } else if (event instanceof RoomEvent.Left l) {
-            wire = new Wire("L", l.id(), null, null, null, null);
+            wire = new Wire("L", l.id(), l.connection(), null, null, l.date(), null);
+        } else if (event instanceof RoomEvent.Resumed u) {
+            wire = new Wire("U", u.id(), u.connection(), u.name(), null, u.date(), null);
         } else if (event instanceof RoomEvent.Said s) {
-            wire = new Wire("S", s.id(), s.name(), s.text(), s.date(), s.target());
+            wire = new Wire("S", s.id(), null, s.name(), s.text(), s.date(), s.target());
         } else if (event instanceof RoomEvent.Typing t) {
-            wire = new Wire("T", t.id(), t.name(), null, null, null);
+            wire = new Wire("T", t.id(), null, t.name(), null, null, null);
         } else {
             throw new IllegalArgumentException("unknown event " + event);
         }
         return JSON.writeValueAsString(wire);
-    }
-
-    /** The connection id an event is about. */
-    static long idOf(RoomEvent event) {
-        if (event instanceof RoomEvent.Joined e) {
-            return e.id();
-        } else if (event instanceof RoomEvent.Renamed e) {
-            return e.id();
-        } else if (event instanceof RoomEvent.Left e) {
-            return e.id();
-        } else if (event instanceof RoomEvent.Said e) {
-            return e.id();
-        } else if (event instanceof RoomEvent.Typing e) {
-            return e.id();
-        }
-        throw new IllegalArgumentException("unknown event " + event);
-    }
-
-    /** Orders stream ids ("ms-seq") as Redis does. */
-    static int compareStreamIds(String a, String b) {
-        int da = a.indexOf('-');
-        int db = b.indexOf('-');
-        int byMillis = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
-        return byMillis != 0 ? byMillis
-                : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
     }
 
     /** The event, or null for a form this node does not know (a newer node may write more kinds). */
@@ -82,11 +62,13 @@ final class EventCodec {
             return null;
         }
         long id = w.i();
+        long connection = w.c() == null ? id : w.c();
         long date = w.d() == null ? 0 : w.d();
         return switch (w.t()) {
-            case "J" -> w.n() == null ? null : new RoomEvent.Joined(id, w.n(), date);
+            case "J" -> w.n() == null ? null : new RoomEvent.Joined(id, connection, w.n(), date);
             case "R" -> w.n() == null ? null : new RoomEvent.Renamed(id, w.n(), date);
-            case "L" -> new RoomEvent.Left(id);
+            case "L" -> new RoomEvent.Left(id, connection, date);
+            case "U" -> w.n() == null ? null : new RoomEvent.Resumed(id, connection, w.n(), date);
             case "S" -> w.n() == null || w.x() == null ? null : new RoomEvent.Said(id, w.n(), w.x(), date, w.g());
             case "T" -> w.n() == null ? null : new RoomEvent.Typing(id, w.n());
             default -> null;

@@ -27,7 +27,7 @@ final class NodeMembership {
     private final AppliedRoster roster;
     private final ClusterProperties settings;
     private final TaskScheduler scheduler;
-    private final Set<Long> pendingLefts = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> pendingLefts = new ConcurrentHashMap<>(); // id to connection
     private final Set<Long> pendingAsserts = ConcurrentHashMap.newKeySet();
     private volatile long lastLossNanos = System.nanoTime();
     private volatile ScheduledFuture<?> beating;
@@ -73,8 +73,8 @@ final class NodeMembership {
     }
 
     /** A leave that could not be appended: the heartbeat appends it once Redis answers. */
-    void leftPending(long id) {
-        pendingLefts.add(id);
+    void leftPending(long id, long connection) {
+        pendingLefts.put(id, connection);
     }
 
     private void tick() {
@@ -83,6 +83,7 @@ final class NodeMembership {
                 repair();
             }
             retryPending();
+            redis.lapse();
             long reaped = redis.reap();
             if (reaped > 0) {
                 log.info("reaped {} dead node(s): their users left the room", reaped);
@@ -111,9 +112,9 @@ final class NodeMembership {
         lastLossNanos = System.nanoTime();
         redis.heartbeat(ClusterScripts.Beat.REPAIR);
         redis.raiseIds(roster.highestId());
-        Map<Long, String> local = names.local();
+        Map<Long, RedisNames.Held> local = names.local();
         int lost = 0;
-        for (Map.Entry<Long, String> user : local.entrySet()) {
+        for (Map.Entry<Long, RedisNames.Held> user : local.entrySet()) {
             if (!reassert(user.getKey(), user.getValue())) {
                 lost++;
             }
@@ -123,46 +124,55 @@ final class NodeMembership {
                 lost == 0 ? "" : "; " + lost + " name(s) were taken meanwhile by others");
     }
 
-    /** Puts local user {@code id} back under {@code name}, in its old place; false when someone else took the name. */
-    private boolean reassert(long id, String name) {
-        RedisNames.Reclaim reclaim = names.reclaim(id, name);
+    /** Puts local user {@code id} back as it was, in its old place; false when someone else took the name. */
+    private boolean reassert(long id, RedisNames.Held held) {
+        RedisNames.Reclaim reclaim = names.reclaim(id, held);
         if (reclaim == RedisNames.Reclaim.HELD) {
-            redis.append(Append.REASSERT, new RoomEvent.Joined(id, name, System.currentTimeMillis()), name,
-                    roster.orderOf(id));
+            AppliedRoster.Seat seat = roster.seat(id);
+            redis.append(Append.REASSERT,
+                    new RoomEvent.Joined(id, held.connection(), held.name(), System.currentTimeMillis()), held.name(),
+                    seat == null ? null : Long.toString(seat.order()), held.connection());
         }
         return reclaim != RedisNames.Reclaim.TAKEN;
     }
 
     private void retryPending() {
         for (Long id : List.copyOf(pendingAsserts)) {
-            String name = names.localName(id);
-            if (name != null) {
-                reassert(id, name);
+            RedisNames.Held held = names.localHeld(id);
+            if (held != null) {
+                reassert(id, held);
             }
             pendingAsserts.remove(id);
         }
-        names.retryReleases();
-        for (Long id : List.copyOf(pendingLefts)) {
-            redis.append(Append.LEAVE, new RoomEvent.Left(id), null, null);
-            pendingLefts.remove(id);
+        names.retryEnds();
+        for (Map.Entry<Long, Long> left : Map.copyOf(pendingLefts).entrySet()) {
+            redis.append(Append.LEAVE, new RoomEvent.Left(left.getKey(), left.getValue(), System.currentTimeMillis()),
+                    null, null, left.getValue());
+            pendingLefts.remove(left.getKey());
         }
     }
 
     /** Users on this node's roster whom Redis no longer knows (their node died while Redis was down). */
     private void sweepGhosts() {
-        List<Long> known = roster.ids();
+        Map<Long, AppliedRoster.Seat> known = roster.seats();
         if (known.isEmpty()) {
             return;
         }
         Set<Long> listed = redis.rosterIds();
-        for (Long id : known) {
-            if (!listed.contains(id)) {
-                redis.append(Append.GHOST, new RoomEvent.Left(id), null, null);
+        for (Map.Entry<Long, AppliedRoster.Seat> seat : known.entrySet()) {
+            if (!listed.contains(seat.getKey())) {
+                long connection = seat.getValue().connection();
+                redis.append(Append.GHOST, new RoomEvent.Left(seat.getKey(), connection, System.currentTimeMillis()),
+                        null, null, connection);
             }
         }
     }
 
-    /** Leaves the cluster: stops the heartbeat and reaps itself, so its users leave everyone's list now. */
+    /**
+     * Leaves the cluster: stops the heartbeat and takes its registration away. The other
+     * nodes reap it at their next heartbeat: its users whose clients have not come back
+     * through another node by then leave the list, their sessions still resumable.
+     */
     synchronized void close() {
         if (closed) {
             return;
@@ -173,7 +183,6 @@ final class NodeMembership {
         }
         try {
             redis.deregister();
-            redis.reap();
         } catch (RoomUnavailableException e) {
             log.info("could not deregister from Redis ({}); the others reap this node within {}", e.toString(),
                     settings.nodeTtl());

@@ -31,7 +31,7 @@ class RedisClusterConfig {
     ClusterScripts clusterScripts(RedisConnectionFactory connections, ClusterProperties settings, RoomProperties room) {
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         return new ClusterScripts(new StringRedisTemplate(connections), RedisKeys.DEFAULT, nodeId, settings,
-                room.historySize());
+                room.historySize(), room.resumeGrace());
     }
 
     @Bean

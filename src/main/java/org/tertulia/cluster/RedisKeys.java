@@ -1,16 +1,18 @@
 package org.tertulia.cluster;
 
-import java.util.List;
-
 /**
  * The names of everything the cluster keeps in Redis, all under one prefix.
  *
  * <ul>
- * <li>{@code events}: the stream, the one order of room events</li>
- * <li>{@code history}: the last room messages, newest first (a list of encoded events)</li>
- * <li>{@code roster}: hash id → "order:name", the signed-in users; order (the stream id of the
- * user's first Joined) gives sign-in order</li>
- * <li>{@code names}: hash case-folded name → id; {@code holders}: hash id → case-folded name</li>
+ * <li>{@code events}: the stream, the one order of room events, each entry's id being its
+ * position ({@code <position>-0}); {@code position}: the last position given</li>
+ * <li>{@code history}: the last room messages, newest first ("position encoded-event")</li>
+ * <li>{@code roster}: hash id → "order:connection:name", the signed-in users; order (the
+ * position of the user's first join) gives sign-in order</li>
+ * <li>{@code names}: hash case-folded name → session id; {@code holders}: hash id → case-folded name</li>
+ * <li>{@code session:ID}: hash of a session: its token's hash, connection, node and name;
+ * {@code tokens}: hash token hash → id; {@code lapsing}: sorted set of lost sessions by the
+ * time (ms) their grace runs out</li>
  * <li>{@code ids}: counter behind connection ids</li>
  * <li>{@code nodes}: set of registered node ids; {@code node:N}: N's heartbeat, expiring;
  * {@code hosted:N}: ids signed in on N</li>
@@ -34,6 +36,22 @@ record RedisKeys(String prefix) {
         return prefix + "roster";
     }
 
+    String position() {
+        return prefix + "position";
+    }
+
+    String sessions() {
+        return prefix + "session:";
+    }
+
+    String tokens() {
+        return prefix + "tokens";
+    }
+
+    String lapsing() {
+        return prefix + "lapsing";
+    }
+
     String names() {
         return prefix + "names";
     }
@@ -55,7 +73,11 @@ record RedisKeys(String prefix) {
     }
 
     String hosted(String nodeId) {
-        return prefix + "hosted:" + nodeId;
+        return hosted() + nodeId;
+    }
+
+    String hosted() {
+        return prefix + "hosted:";
     }
 
     String epoch() {
@@ -64,9 +86,5 @@ record RedisKeys(String prefix) {
 
     String settling() {
         return prefix + "settling";
-    }
-
-    List<String> publishKeys() {
-        return List.of(events(), roster(), history(), holders());
     }
 }

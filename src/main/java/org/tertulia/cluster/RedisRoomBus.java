@@ -1,10 +1,10 @@
 package org.tertulia.cluster;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tertulia.room.EventSink;
 import org.tertulia.room.RoomBus;
 import org.tertulia.room.RoomEvent;
 import org.tertulia.room.RoomUnavailableException;
@@ -36,7 +36,7 @@ final class RedisRoomBus implements RoomBus {
      * until it succeeds.
      */
     @Override
-    public void start(Consumer<RoomEvent> sink) {
+    public void start(EventSink sink) {
         reader.start(sink);
         try {
             if (!reader.awaitReady(STARTUP_WAIT)) {
@@ -47,7 +47,7 @@ final class RedisRoomBus implements RoomBus {
         }
     }
 
-    /** Stops reading, then takes the node out of the cluster, so its remaining users leave everyone's list at once. */
+    /** Stops reading, then takes the node out of the cluster (see {@link NodeMembership#close}). */
     @Override
     public void stop() {
         try {
@@ -62,21 +62,23 @@ final class RedisRoomBus implements RoomBus {
     public void publish(RoomEvent event) {
         if (!reader.bootstrapped()) {
             if (event instanceof RoomEvent.Left left) {
-                membership.leftPending(left.id());
+                membership.leftPending(left.id(), left.connection());
             }
             throw new RoomUnavailableException("this node has not reached Redis yet", null);
         }
         try {
             if (event instanceof RoomEvent.Joined joined) {
-                appendName(joined.id(), event, joined.name());
+                appendName(event, joined.name(), joined.connection());
             } else if (event instanceof RoomEvent.Renamed renamed) {
-                appendName(renamed.id(), event, renamed.name());
+                appendName(event, renamed.name(), null);
+            } else if (event instanceof RoomEvent.Resumed resumed) {
+                redis.append(Append.RESUMED, event, resumed.name(), null, resumed.connection());
             } else if (event instanceof RoomEvent.Said said) {
-                redis.append(said.target() == null ? Append.LINE : Append.PASS, event, null, null);
+                redis.append(said.target() == null ? Append.LINE : Append.PASS, event, null, null, null);
             } else if (event instanceof RoomEvent.Left left) {
                 appendLeave(left);
             } else {
-                redis.append(Append.PASS, event, null, null);
+                redis.append(Append.PASS, event, null, null, null);
             }
         } catch (RoomUnavailableException e) {
             if (event instanceof RoomEvent.Typing) {
@@ -86,21 +88,21 @@ final class RedisRoomBus implements RoomBus {
         }
     }
 
-    private void appendName(long id, RoomEvent event, String name) {
+    private void appendName(RoomEvent event, String name, Long connection) {
         try {
-            redis.append(Append.NAME, event, name, null);
+            redis.append(Append.NAME, event, name, null, connection);
         } catch (RoomUnavailableException e) {
             // The user holds the name but the room was not told: the heartbeat puts it right.
-            membership.assertPending(id);
+            membership.assertPending(event.id());
             throw e;
         }
     }
 
     private void appendLeave(RoomEvent.Left left) {
         try {
-            redis.append(Append.LEAVE, left, null, null);
+            redis.append(Append.LEAVE, left, null, null, left.connection());
         } catch (RoomUnavailableException e) {
-            membership.leftPending(left.id());
+            membership.leftPending(left.id(), left.connection());
             throw e;
         }
     }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +18,7 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.tertulia.room.EventSink;
 import org.tertulia.room.RoomEvent;
 
 /**
@@ -43,7 +43,7 @@ final class StreamReader {
     private final byte[] stream;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Consumer<RoomEvent> sink;
+    private volatile EventSink sink;
     private volatile boolean running;
     private volatile boolean bootstrapped;
     private volatile Future<?> task;
@@ -61,7 +61,7 @@ final class StreamReader {
     }
 
     /** Starts reading into {@code sink}; returns at once. */
-    void start(Consumer<RoomEvent> sink) {
+    void start(EventSink sink) {
         this.sink = sink;
         running = true;
         task = thread.submit(this::read);
@@ -112,7 +112,7 @@ final class StreamReader {
                     if (records != null) {
                         for (ByteRecord record : records) {
                             lastId = record.getId().getValue();
-                            deliver(record.getValue(), lastId);
+                            deliver(record.getValue(), position(lastId));
                         }
                     }
                 } catch (RuntimeException e) {
@@ -144,10 +144,13 @@ final class StreamReader {
         for (ClusterScripts.Listed listed : snapshot.roster()) {
             apply(listed.joined(), listed.order());
         }
-        for (RoomEvent.Said said : snapshot.history()) {
-            apply(said, snapshot.lastId());
+        for (ClusterScripts.Line line : snapshot.history()) {
+            apply(line.said(), line.position());
         }
-        lastId = snapshot.lastId();
+        // What the snapshot handed over is known only in part: a client that comes back
+        // catches up exactly only on what this node reads from here on.
+        sink.begin(snapshot.last());
+        lastId = snapshot.last() + "-0";
         bootstrapped = true;
         membership.activate();
         ready.countDown();
@@ -155,21 +158,27 @@ final class StreamReader {
                 snapshot.roster().size(), snapshot.history().size());
     }
 
-    private void deliver(Map<byte[], byte[]> fields, String streamId) {
+    /** The position of a stream entry: the first part of its id ({@code <position>-0}). */
+    private static long position(String streamId) {
+        int dash = streamId.indexOf('-');
+        return Long.parseLong(dash < 0 ? streamId : streamId.substring(0, dash));
+    }
+
+    private void deliver(Map<byte[], byte[]> fields, long position) {
         for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
             if (Arrays.equals(field.getKey(), FIELD)) {
                 RoomEvent event = EventCodec.decode(new String(field.getValue(), StandardCharsets.UTF_8));
                 if (event != null) {
-                    apply(event, streamId);
+                    apply(event, position);
                 }
             }
         }
     }
 
-    private void apply(RoomEvent event, String streamId) {
-        roster.observe(event, streamId);
+    private void apply(RoomEvent event, long position) {
+        roster.observe(event, position);
         try {
-            sink.accept(event);
+            sink.apply(position, event);
         } catch (RuntimeException e) {
             // One event that the room fails on must not stop the order for everyone after it.
             log.error("applying {} failed", event, e);

@@ -7,19 +7,36 @@ package org.tertulia.room;
  */
 public enum Departure {
     /** The client closed the connection with a close frame. */
-    LEFT,
+    LEFT(false),
     /** The connection broke without a close frame. */
-    LOST,
+    LOST(true),
     /** No pong (nor any frame) came back in time after a ping. */
-    UNRESPONSIVE,
+    UNRESPONSIVE(true),
     /** The client did not read what was sent to it fast enough. */
-    SLOW_READER,
+    SLOW_READER(true),
     /** The client went on sending far past its rate limit. */
-    FLOODING,
+    FLOODING(false),
     /** A frame over the size limit. */
-    TOO_BIG,
+    TOO_BIG(false),
     /** A binary frame: this protocol is text only. */
-    UNSUPPORTED_DATA,
+    UNSUPPORTED_DATA(false),
     /** The server is shutting down. */
-    SHUTDOWN
+    SHUTDOWN(true),
+    /** Its session went on over another connection (the client came back, or another tab took over). */
+    REPLACED(true);
+
+    private final boolean resumable;
+
+    Departure(boolean resumable) {
+        this.resumable = resumable;
+    }
+
+    /**
+     * Whether the session stays resumable (its name reserved) for the grace period: yes when
+     * the connection was lost or could not keep up, through no choice of the user's; no when
+     * the client said goodbye, or broke the protocol.
+     */
+    public boolean resumable() {
+        return resumable;
+    }
 }

@@ -1,16 +1,15 @@
 package org.tertulia.room;
 
-import java.util.function.Consumer;
-
 /**
- * Puts room events into one total order and hands them, in that order, to the view of
- * every node. In memory it is a direct call; in a cluster it is a shared log. Started and
- * stopped by {@link RoomBusLifecycle}, never by whoever constructs it.
+ * Puts room events into one total order, gives each a position in it (a number that only
+ * grows, across nodes and restarts), and hands them in that order to the view of every
+ * node. In memory it is a direct call; in a cluster it is a shared log. Started and stopped
+ * by {@link RoomBusLifecycle}, never by whoever constructs it.
  */
 public interface RoomBus {
 
     /** Starts delivering ordered events to {@code sink}; called once, before any {@link #publish}. */
-    void start(Consumer<RoomEvent> sink);
+    void start(EventSink sink);
 
     /** Stops delivering; events published afterwards may be dropped. */
     void stop();

@@ -23,7 +23,17 @@ final class RoomBusLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        bus.start(view::apply);
+        bus.start(new EventSink() {
+            @Override
+            public void begin(long position) {
+                view.begin(position);
+            }
+
+            @Override
+            public void apply(long position, RoomEvent event) {
+                view.apply(position, event);
+            }
+        });
         running = true;
     }
 

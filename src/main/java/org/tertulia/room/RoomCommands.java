@@ -52,7 +52,7 @@ public final class RoomCommands {
             if (message instanceof ClientMessage.Say say) {
                 say(member, say);
             } else if (message instanceof ClientMessage.SignIn signIn) {
-                signIn(member, signIn.name());
+                signIn(member, signIn);
             } else if (message instanceof ClientMessage.Typing) {
                 typing(member);
             } else if (message instanceof ClientMessage.Malformed malformed) {
@@ -80,10 +80,11 @@ public final class RoomCommands {
         }
     }
 
-    private void signIn(Member member, String requested) {
+    private void signIn(Member member, ClientMessage.SignIn signIn) {
         if (!admitted(member, member.limits().name(System.nanoTime()), "too many name changes: wait a moment")) {
             return;
         }
+        String requested = signIn.name();
         String wanted = Sanitizer.name(requested, settings.maxNameLength());
         if (wanted.isEmpty()) {
             wanted = "guest-" + member.id();
@@ -92,7 +93,12 @@ public final class RoomCommands {
         if (wanted.equals(previous)) {
             return;
         }
-        String given = registry.claim(member.id(), wanted);
+        if (previous == null && signIn.token() != null && resume(member, signIn, wanted)) {
+            return;
+        }
+        String token = previous == null ? ResumeTokens.create() : null;
+        String given = registry.claim(member.id(), member.connection(), wanted,
+                token == null ? null : ResumeTokens.hash(token));
         // The member's monitor orders this against depart(): either the name is published
         // before the member's Left, or the member is gone already and the claim is undone.
         synchronized (member) {
@@ -107,10 +113,41 @@ public final class RoomCommands {
                 member.send(encoder.encode(new ServerMessage.RejectUsername(member.id(), given, reason)));
             }
             long now = clock.millis();
-            bus.publish(previous == null
-                    ? new RoomEvent.Joined(member.id(), given, now)
-                    : new RoomEvent.Renamed(member.id(), given, now));
+            if (previous == null) {
+                member.arrival(new Member.Arrival(token, false, null));
+                bus.publish(new RoomEvent.Joined(member.id(), member.connection(), given, now));
+            } else {
+                bus.publish(new RoomEvent.Renamed(member.id(), given, now));
+            }
         }
+    }
+
+    /**
+     * A connection presenting the token of a session under that session's name takes it
+     * over: same id, same name, and what it missed since {@code since}. False when the token
+     * is wrong, expired or another name's: then it signs in as anyone would.
+     */
+    private boolean resume(Member member, ClientMessage.SignIn signIn, String wanted) {
+        UsernameRegistry.Session session = registry.resume(ResumeTokens.hash(signIn.token()), wanted,
+                member.connection());
+        if (session == null) {
+            return false;
+        }
+        // As in signIn: the monitor orders this against depart(). A member that left while
+        // taking the session over has taken it all the same (its old connection is replaced),
+        // and leaves it at once, resumable as after any drop.
+        synchronized (member) {
+            member.resume(session.id(), session.name());
+            long now = clock.millis();
+            if (!member.isDetached()) {
+                member.arrival(new Member.Arrival(signIn.token(), true, signIn.since()));
+            }
+            bus.publish(new RoomEvent.Resumed(session.id(), member.connection(), session.name(), now));
+            if (member.isDetached() && registry.end(session.id(), member.connection(), true)) {
+                bus.publish(new RoomEvent.Left(session.id(), member.connection(), now));
+            }
+        }
+        return true;
     }
 
     private void say(Member member, ClientMessage.Say say) {
@@ -129,7 +166,7 @@ public final class RoomCommands {
             return;
         }
         String target = say.target();
-        if (target != null && !registry.isTaken(target)) {
+        if (target != null && !view.isListed(target)) {
             refuse(member, ErrorCode.UNKNOWN_TARGET, "nobody here is called " + target);
             return;
         }
@@ -149,7 +186,9 @@ public final class RoomCommands {
 
     /**
      * The member leaves the room for {@code why}: it hears nothing more, its connection is
-     * ended for that reason, and the room is told. Safe to call more than once, from any thread.
+     * ended for that reason, and the room is told. Its session ends, or stays resumable for
+     * the grace period when the reason says so ({@link Departure#resumable}). Safe to call
+     * more than once, from any thread.
      */
     public void depart(Member member, Departure why) {
         if (!view.detach(member)) {
@@ -158,11 +197,13 @@ public final class RoomCommands {
         member.outbox().close(why);
         synchronized (member) {
             if (member.name() == null) {
-                return;
+                return; // never in the room
             }
-            registry.release(member.id());
+            // False when the session went on over another connection: that one is in the room now.
             try {
-                bus.publish(new RoomEvent.Left(member.id()));
+                if (registry.end(member.id(), member.connection(), why.resumable())) {
+                    bus.publish(new RoomEvent.Left(member.id(), member.connection(), clock.millis()));
+                }
             } catch (RoomUnavailableException e) {
                 // A cluster removes this node's users when it can reach the room again, or when it reaps this node.
             }

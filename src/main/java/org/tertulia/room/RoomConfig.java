@@ -51,7 +51,7 @@ class RoomConfig {
 
         @Bean
         UsernameRegistry usernameRegistry(RoomProperties settings) {
-            return new InMemoryUsernameRegistry(settings.maxNameLength());
+            return new InMemoryUsernameRegistry(settings.maxNameLength(), settings.resumeGrace(), System::nanoTime);
         }
 
         @Bean

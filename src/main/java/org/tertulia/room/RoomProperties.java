@@ -22,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param userlistCoalesce  how long userlist changes gather before one list goes out
  * @param userlistBandwidth bytes of userlist frames per second the room may send, summed over
  *                          its members: in a big room the lists then go out less often
+ * @param presenceNotices   the largest room in which sign-ins and leaves are announced one by
+ *                          one; in a bigger room the userlist alone tells who is there
+ * @param resumeGrace       how long a lost connection's session stays resumable (its name reserved)
+ * @param replaySize        room events kept for a client that comes back to catch up on exactly
  * @param rate              the token buckets every connection has
  */
 @ConfigurationProperties("tertulia.room")
@@ -33,6 +37,9 @@ public record RoomProperties(
         @DefaultValue("2s") @PositiveOrZero Duration typingInterval,
         @DefaultValue("20ms") @PositiveOrZero Duration userlistCoalesce,
         @DefaultValue("64MB") @Positive DataSize userlistBandwidth,
+        @DefaultValue("200") @PositiveOrZero int presenceNotices,
+        @DefaultValue("2m") @Positive Duration resumeGrace,
+        @DefaultValue("1000") @PositiveOrZero int replaySize,
         @DefaultValue @Valid Rate rate) {
 
     /**

@@ -20,7 +20,12 @@ enum CloseCode {
     /** A frame larger than the limit. */
     TOO_BIG(1009, "frame too large", false),
     /** The node holds as many connections as it may. */
-    TRY_AGAIN_LATER(1013, "server full, try again later", false);
+    TRY_AGAIN_LATER(1013, "server full, try again later", false),
+    /**
+     * The session went on over another connection: the client came back on a new socket, or
+     * another tab took over with the same token. A client must not reconnect by itself after it.
+     */
+    REPLACED(4001, "session resumed on another connection", true);
 
     private final int code;
     private final String reason;
@@ -42,6 +47,7 @@ enum CloseCode {
             case TOO_BIG -> TOO_BIG;
             case UNSUPPORTED_DATA -> UNSUPPORTED_DATA;
             case SHUTDOWN -> GOING_AWAY;
+            case REPLACED -> REPLACED;
         };
     }
 

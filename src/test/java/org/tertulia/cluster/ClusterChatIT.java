@@ -123,6 +123,38 @@ class ClusterChatIT {
     }
 
     @Test
+    void aClientComingBackThroughAnotherNodeKeepsItsNameAndPlaceAndCatchesUpExactly() {
+        try (ChatClient rosa = ChatClient.signedIn(node(0).chat(), "rosa");
+             ChatClient saul = ChatClient.signedIn(node(1).chat(), "saul")) {
+            rosa.awaitUserlist(List.of("rosa", "saul"));
+            saul.awaitUserlist(List.of("rosa", "saul"));
+            String token = rosa.token();
+            long since = rosa.lastPosition();
+            rosa.pauseReading(); // node 0 does not notice: its socket stays open
+            int mark = saul.received().size();
+            saul.say("one");
+            saul.say("two");
+            saul.next(n -> n.path("text").asString().equals("two"));
+            try (ChatClient back = ChatClient.connect(node(2).chat())) {
+                JsonNode session = back.signInResuming("rosa", token, since);
+                assertThat(session.path("resumed").asBoolean()).isTrue();
+                assertThat(session.path("missed").asBoolean()).isFalse();
+                assertThat(session.path("id").asLong()).isEqualTo(rosa.id());
+                back.awaitUserlist(List.of("rosa", "saul"));
+                assertThat(back.received()).filteredOn(n -> n.path("type").asString().equals("message"))
+                        .extracting(n -> n.path("text").asString()).containsExactly("one", "two");
+                rosa.resumeReading();
+                assertThat(rosa.awaitClose()).isEqualTo(4001);
+                back.say("from node 2");
+                JsonNode heard = saul.next(n -> n.path("text").asString().equals("from node 2"));
+                assertThat(heard.path("name").asString()).isEqualTo("rosa");
+                assertThat(saul.receivedFrom(mark)).noneMatch(n -> n.path("id").asLong() == rosa.id()
+                        && (n.path("type").asString().equals("leave") || n.path("type").asString().equals("username")));
+            }
+        }
+    }
+
+    @Test
     void historyIsSharedWithUsersOfOtherNodes() {
         try (ChatClient iris = ChatClient.signedIn(node(0).chat(), "iris")) {
             for (int i = 1; i <= 3; i++) {

@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tertulia.support.ChatClient;
 
+import tools.jackson.databind.JsonNode;
+
 /** A node that dies without a word: its users leave everyone else's list within the bound. */
 class NodeFailureIT {
 
@@ -27,6 +29,8 @@ class NodeFailureIT {
                 kim.awaitUserlist(List.of("kim", "leo"));
                 leo.awaitUserlist(List.of("kim", "leo"));
 
+                String token = leo.token();
+                long since = leo.lastPosition();
                 long killed = System.nanoTime();
                 doomed.kill();
                 kim.next(n -> n.path("type").asString().equals("userlist")
@@ -35,9 +39,20 @@ class NodeFailureIT {
                 System.out.println("CLUSTER-MEASURE dead node's user left the list after " + gone.toMillis() + " ms");
                 assertThat(gone).isLessThan(BOUND);
 
-                // The dead node's names are free again.
-                try (ChatClient again = ChatClient.connect(survivor.chat())) {
-                    assertThat(again.signIn("leo")).isEqualTo("leo");
+                // The dead node's users keep their sessions for the grace: a newcomer cannot take
+                // the name, and leo, coming back through the survivor with its token, is leo again.
+                try (ChatClient newcomer = ChatClient.connect(survivor.chat())) {
+                    assertThat(newcomer.signIn("leo")).isEqualTo("leo2");
+                }
+                kim.say("while you were away");
+                kim.next(n -> n.path("text").asString().equals("while you were away"));
+                try (ChatClient back = ChatClient.connect(survivor.chat())) {
+                    JsonNode session = back.signInResuming("leo", token, since);
+                    assertThat(session.path("resumed").asBoolean()).isTrue();
+                    assertThat(session.path("id").asLong()).isEqualTo(leo.id());
+                    back.awaitUserlist(List.of("kim", "leo"));
+                    assertThat(back.received()).filteredOn(n -> n.path("type").asString().equals("message"))
+                            .extracting(n -> n.path("text").asString()).containsExactly("while you were away");
                 }
             }
         }

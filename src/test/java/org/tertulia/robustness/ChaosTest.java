@@ -140,8 +140,10 @@ class ChaosTest {
             assertThat(botConnections.get()).isGreaterThanOrEqualTo(MIN_BOT_CONNECTIONS);
 
             // The live set is the ten; nothing of the bots is left anywhere.
+            // A departure leaves the connections, then the registry, then the list: wait for all three.
             eventually("only the well-behaved connections left").untilAsserted(() -> assertThat(
-                    room.connections() == GOOD && webConnections() == GOOD && registry.held() == GOOD)
+                    room.connections() == GOOD && webConnections() == GOOD && registry.held() == GOOD
+                            && room.names().equals(goodNames))
                     .as(() -> "room=" + room.connections() + " web=" + webConnections() + " registry=" + registry.held()
                             + " names=" + room.names() + " good closed: " + good.stream().filter(ChatClient::isClosed)
                                     .map(c -> c.awaitClose() + " " + c.closeReason()).toList())

@@ -253,8 +253,16 @@ final class RawWebSocket implements Closeable {
         }
     }
 
+    /** Says goodbye as a well-behaved client does (close 1000), then closes the socket. */
     @Override
     public void close() {
+        try {
+            if (!socket.isClosed() && !socket.isOutputShutdown()) {
+                socket.getOutputStream().write(frame(CLOSE, new byte[] {0x03, (byte) 0xE8}, true));
+            }
+        } catch (IOException e) {
+            // already gone
+        }
         try {
             socket.close();
         } catch (IOException e) {

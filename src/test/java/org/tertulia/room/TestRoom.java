@@ -31,10 +31,10 @@ final class TestRoom implements AutoCloseable {
     TestRoom(String... overrides) {
         RoomProperties settings = settings(overrides);
         scheduler.initialize();
-        registry = new InMemoryUsernameRegistry(settings.maxNameLength());
+        registry = new InMemoryUsernameRegistry(settings.maxNameLength(), settings.resumeGrace(), System::nanoTime);
         view = new RoomView(settings, codec, scheduler);
         LocalRoomBus bus = new LocalRoomBus();
-        bus.start(view::apply);
+        new RoomBusLifecycle(bus, view).start();
         AtomicLong ids = new AtomicLong();
         commands = new RoomCommands(settings, codec, registry, bus, ids::incrementAndGet,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), view);

@@ -82,8 +82,44 @@ public final class ChatClient implements AutoCloseable {
         return mine.path("name").asString();
     }
 
+    /**
+     * Signs in as a client coming back after a drop: with the resume {@code token} it was
+     * given and the last position it saw. Returns the {@code session} frame the server answers with.
+     */
+    public JsonNode signInResuming(String name, String token, long since) {
+        sendJson("{\"type\":\"username\",\"id\":" + id + ",\"name\":" + quote(name) + ",\"token\":" + quote(token)
+                + ",\"since\":" + since + ",\"date\":" + System.currentTimeMillis() + "}");
+        return next("session");
+    }
+
+    /** The token of the last {@code session} frame received; fails if none came. */
+    public String token() {
+        return lastOf("session").path("token").asString();
+    }
+
+    /** The highest position among the frames received so far (0 when none had one). */
+    public long lastPosition() {
+        return received().stream().mapToLong(n -> n.path("pos").asLong(0)).max().orElse(0);
+    }
+
+    private JsonNode lastOf(String type) {
+        List<JsonNode> all = received();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).path("type").asString().equals(type)) {
+                return all.get(i);
+            }
+        }
+        throw new AssertionError("no " + type + " frame received: " + all);
+    }
+
     public void say(String text) {
         sendJson("{\"type\":\"message\",\"id\":" + id + ",\"text\":" + quote(text) + ",\"date\":" + System.currentTimeMillis() + "}");
+    }
+
+    /** A private message to {@code target}. */
+    public void sayTo(String target, String text) {
+        sendJson("{\"type\":\"message\",\"id\":" + id + ",\"text\":" + quote(text) + ",\"target\":" + quote(target)
+                + ",\"date\":" + System.currentTimeMillis() + "}");
     }
 
     public void sendJson(String frame) {

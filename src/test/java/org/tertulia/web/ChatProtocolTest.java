@@ -107,12 +107,14 @@ class ChatProtocolTest {
     }
 
     @Test
-    void renameKeepsThePlaceInTheList() {
+    void renameKeepsThePlaceInTheListAndSaysTheOldName() {
         try (ChatClient dora = ChatClient.signedIn(server.chat(), "dora");
              ChatClient eve = ChatClient.signedIn(server.chat(), "eve")) {
             dora.awaitUserlist(List.of("dora", "eve"));
             assertThat(dora.signIn("dorothy")).isEqualTo("dorothy");
-            eve.next(f -> isType(f, "username") && f.path("name").asString().equals("dorothy"));
+            JsonNode renamed = eve.next(f -> isType(f, "username") && f.path("name").asString().equals("dorothy"));
+            assertThat(renamed.path("previous").asString()).isEqualTo("dora");
+            assertThat(renamed.path("id").asLong()).isEqualTo(dora.id());
             eve.awaitUserlist(List.of("dorothy", "eve"));
         }
     }
@@ -157,6 +159,32 @@ class ChatProtocolTest {
             JsonNode message = b.next("message");
             assertThat(message.path("text").asString()).isEqualTo(text);
             assertThat(message.path("name").asString()).isEqualTo("😀 fan");
+        }
+    }
+
+    @Test
+    void textArrivesAsSentWithCombiningMarksJoinersAndAstralCharacters() {
+        // e + combining acute (not NFC), a ZWJ family, a flag, a skin tone, and mathematical fraktur (astral).
+        String text = "cafe\u0301 \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 \uD83C\uDDF3\uD83C\uDDF4 "
+                + "\uD83D\uDC4D\uD83C\uDFFD \uD835\uDD04\uD835\uDD05";
+        try (ChatClient a = ChatClient.signedIn(server.chat(), "hal"); ChatClient b = ChatClient.signedIn(server.chat(), "ida")) {
+            a.say(text);
+            assertThat(b.next("message").path("text").asString()).isEqualTo(text);
+            assertThat(a.next("message").path("text").asString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void signingInGivesTheClientItsSessionBeforeTheHistoryAndItsOwnSignIn() {
+        try (ChatClient jo = ChatClient.connect(server.chat())) {
+            jo.signIn("jo");
+            List<String> types = jo.received().stream().map(f -> f.path("type").asString())
+                    .filter(t -> !t.equals("message")).toList();
+            assertThat(types).startsWith("id", "session", "username");
+            JsonNode session = jo.received().get(1);
+            assertThat(session.path("id").asLong()).isEqualTo(jo.id());
+            assertThat(session.path("token").asString()).matches("[A-Za-z0-9_-]{22}");
+            assertThat(session.path("resumed").asBoolean()).isFalse();
         }
     }
 
