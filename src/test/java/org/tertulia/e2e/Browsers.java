@@ -1,5 +1,6 @@
 package org.tertulia.e2e;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,10 +26,22 @@ final class Browsers implements AutoCloseable {
 
     /** A new browser with the given window size on the chat page, its socket open. */
     ChatPage open(String label, Dimension window) {
+        return open(label, window, server.http());
+    }
+
+    /**
+     * A new desktop-sized browser on the chat page as served from {@code base} (e.g. a
+     * {@link TcpProxy} in front of the server), its socket open.
+     */
+    ChatPage open(String label, URI base) {
+        return open(label, DESKTOP, base);
+    }
+
+    private ChatPage open(String label, Dimension window, URI base) {
         Browser browser = Browser.start(label, window);
         ChatPage page = new ChatPage(browser);
         open.add(page);
-        page.load(server.http());
+        page.load(base);
         return page;
     }
 
