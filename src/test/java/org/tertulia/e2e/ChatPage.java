@@ -3,6 +3,7 @@ package org.tertulia.e2e;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -49,12 +51,31 @@ final class ChatPage {
 
     /** Types a name, presses "Sign in", and returns the name the server gave. */
     String signIn(String name) {
+        requestName(name);
+        return wait.withMessage("a name given after signing in as " + name)
+                .until(d -> element("me").getDomAttribute("data-name"));
+    }
+
+    /** Types a name and presses "Sign in", without waiting for an answer. */
+    void requestName(String name) {
         WebElement field = element("name");
         field.clear();
         field.sendKeys(name);
         element("signin").click();
-        return wait.withMessage("a name given after signing in as " + name)
-                .until(d -> element("me").getDomAttribute("data-name"));
+    }
+
+    /** Takes the browser off the network (or puts it back): navigator.onLine and the offline/online events follow. */
+    void networkOnline(boolean online) {
+        HasCdp cdp = (HasCdp) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
+                "offline", !online, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    /** Reloads the page, as a person pressing F5 would, and waits until its socket is open. */
+    void reload() {
+        driver.navigate().refresh();
+        awaitStatus("connected");
     }
 
     /** Types {@code text} into the message field and presses Enter. */
@@ -157,10 +178,8 @@ final class ChatPage {
 
     /** Waits, at most {@code within}, until the page is connected and signed in as {@code name}. */
     void awaitSignedInAs(String name, Duration within) {
-        new WebDriverWait(driver, within, Duration.ofMillis(100))
-                .ignoring(StaleElementReferenceException.class)
-                .withMessage("connected and signed in as " + name + " within " + within)
-                .until(d -> "connected".equals(statusState()) && name.equals(signedInName()));
+        awaitWithin(within, "connected and signed in as " + name,
+                () -> "connected".equals(statusState()) && name.equals(signedInName()));
     }
 
     /** "To NAME" while the composer writes to one person privately; null while it writes to the room. */
@@ -339,6 +358,14 @@ final class ChatPage {
 
     WebDriverWait await() {
         return wait;
+    }
+
+    /** Waits, at most {@code within}, until {@code condition} holds. */
+    void awaitWithin(Duration within, String what, Supplier<Boolean> condition) {
+        new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(what + " within " + within)
+                .until(d -> condition.get());
     }
 
     /**
