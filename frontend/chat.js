@@ -179,10 +179,9 @@ function dropped(code) {
   clearTimeout(link.stableTimer);
   setEnabled(false);
   clearTypers();
-  showMe();
   // The list is kept, marked stale, so a person picked in it stays picked across a resume.
   state.usersStale = true;
-  renderUsers(state.users);
+  showMe();
 
   switch (closeAction(code)) {
     case 'stop':

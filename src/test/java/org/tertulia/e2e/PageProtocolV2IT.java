@@ -212,7 +212,7 @@ class PageProtocolV2IT {
         // Refused again and again, the page waits longer each time.
         server.refuse(true);
         server.close(1006);
-        server.awaitSockets(5, Duration.ofSeconds(10)); // refused after 0.5, 1 and 2 s
+        server.awaitSockets(5, Duration.ofSeconds(10)); // three tries refused, 0.5, 1 and 2 s apart
         page.awaitStatusText("Reconnecting in 4 s…");
         assertThat(page.statusAction()).isEqualTo("Retry now");
         // The tab coming into view tries at once, not in the 3 s or more still to wait.
