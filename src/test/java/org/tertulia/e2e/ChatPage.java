@@ -178,8 +178,12 @@ final class ChatPage {
 
     /** Waits, at most {@code within}, until the page is connected and signed in as {@code name}. */
     void awaitSignedInAs(String name, Duration within) {
-        awaitWithin(within, "connected and signed in as " + name,
-                () -> "connected".equals(statusState()) && name.equals(signedInName()));
+        new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                // What the page shows instead (e.g. name2: the server did not resume) says why.
+                .withMessage(() -> "connected and signed in as " + name + " within " + within + "; the page shows \""
+                        + statusText() + "\", signed in as " + signedInName())
+                .until(d -> "connected".equals(statusState()) && name.equals(signedInName()));
     }
 
     /** "To NAME" while the composer writes to one person privately; null while it writes to the room. */
