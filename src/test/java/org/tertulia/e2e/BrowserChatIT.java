@@ -121,6 +121,81 @@ class BrowserChatIT {
     }
 
     @Test
+    void aPrivateMessageReachesOnlyItsTargetAndBothSidesMarkIt(Browsers browsers) {
+        ChatPage ana = browsers.open("ana");
+        ChatPage bob = browsers.open("bob");
+        ChatPage cy = browsers.open("cy");
+        String anaName = ana.signIn(unique("ana"));
+        String bobName = bob.signIn(unique("bob"));
+        String cyName = cy.signIn(unique("cy"));
+        for (ChatPage page : new ChatPage[] {ana, bob, cy}) {
+            page.awaitUsersIncluding(anaName, bobName, cyName);
+        }
+
+        ana.pickInList(bobName);
+        ana.awaitAddressing(bobName);
+        String picked = "only for bob, picked in the list " + run;
+        ana.sayWithEnter(picked);
+
+        ChatPage.Message atBob = bob.awaitMessage(anaName, picked);
+        ChatPage.Message atAna = ana.awaitMessage(anaName, picked);
+        assertThat(atBob.privately()).isEqualTo("private from " + anaName);
+        assertThat(atBob.mine()).isFalse();
+        assertThat(atAna.privately()).isEqualTo("private to " + bobName);
+        assertThat(atAna.mine()).isTrue();
+
+        ana.backToTheRoom();
+        ana.awaitAddressingTheRoom();
+        String typed = "only for bob, by /msg " + run;
+        ana.sayWithEnter("/msg " + bobName + " " + typed);
+        assertThat(bob.awaitMessage(anaName, typed).privately()).isEqualTo("private from " + anaName);
+        assertThat(ana.awaitMessage(anaName, typed).privately()).isEqualTo("private to " + bobName);
+        assertThat(ana.addressee()).as("/msg sends one line; the composer stays with the room").isNull();
+
+        // Every client gets room frames in one order: had cy been sent either private line,
+        // it would have arrived before this room line.
+        String aloud = "said to the room " + run;
+        ana.sayWithEnter(aloud);
+        assertThat(ana.awaitMessage(anaName, aloud).element().getCssValue("background-color"))
+                .as("a private line looks different from a room line")
+                .isNotEqualTo(atAna.element().getCssValue("background-color"));
+        assertThat(cy.awaitMessage(anaName, aloud).privately()).isNull();
+        assertThat(bob.awaitMessage(anaName, aloud).privately()).isNull();
+        assertThat(cy.showsText(picked)).as("the bystander never sees the picked line").isFalse();
+        assertThat(cy.showsText(typed)).as("the bystander never sees the /msg line").isFalse();
+        assertThat(String.join("\n", cy.logLines())).doesNotContain(picked, typed);
+    }
+
+    @Test
+    void writingToSomeoneWhoLeftShowsTheRefusalAndGivesTheTextBack(Browsers browsers) {
+        ChatPage ana = browsers.open("ana");
+        ChatPage bob = browsers.open("bob");
+        String anaName = ana.signIn(unique("ana"));
+        String bobName = bob.signIn(unique("bob"));
+        ana.awaitUsersIncluding(anaName, bobName);
+        ana.pickInListWithKeyboard(bobName);
+        ana.awaitAddressing(bobName);
+        String text = "are you still there? " + run;
+        ana.type(text);
+
+        browsers.close(bob);
+
+        ana.awaitUsersWithout(bobName);
+        ana.awaitNotice(bobName + " is not here any more; you are writing to the room again");
+        ana.awaitAddressingTheRoom();
+        // The draft was meant for bob alone: it stays addressed to him, visibly, so Enter
+        // cannot say it to the room.
+        String draft = "/msg " + bobName + " " + text;
+        assertThat(ana.draft()).isEqualTo(draft);
+
+        ana.sendDraft();
+
+        ana.awaitNotice(bobName + " is not here any more; your message was not sent");
+        ana.awaitDraft(draft);
+        assertThat(ana.showsText(text)).as("nothing was said").isFalse();
+    }
+
+    @Test
     void newcomerSeesEarlierMessagesMarkedAsHistory(Browsers browsers) {
         ChatPage alice = browsers.open("alice");
         String aliceName = alice.signIn(unique("alice"));

@@ -19,4 +19,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("e2e")
 @ExtendWith({ChatServerExtension.class, BrowserExtension.class})
 @interface BrowserTest {
+
+    /**
+     * The {@code @SpringBootTest} configuration of the server these tests need, when the
+     * default will not do (e.g. a setting made small to reach a limit quickly). Such a
+     * server is always started locally, even with {@code -Dtertulia.it.base-url}: a server
+     * started elsewhere does not have the settings these tests rely on.
+     */
+    Class<?> server() default ChatServerExtension.LocalServer.class;
 }

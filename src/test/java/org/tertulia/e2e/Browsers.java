@@ -1,7 +1,9 @@
 package org.tertulia.e2e;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.openqa.selenium.Dimension;
 import org.tertulia.support.ServerUnderTest;
@@ -25,10 +27,35 @@ final class Browsers implements AutoCloseable {
 
     /** A new browser with the given window size on the chat page, its socket open. */
     ChatPage open(String label, Dimension window) {
+        return open(label, window, server.http());
+    }
+
+    /**
+     * A new desktop-sized browser on the chat page as served from {@code base} (e.g. a
+     * {@link TcpProxy} in front of the server), its socket open.
+     */
+    ChatPage open(String label, URI base) {
+        return open(label, DESKTOP, base);
+    }
+
+    /**
+     * A new desktop-sized browser on the chat page whose socket is a {@link ScriptedSocket}:
+     * the test plays the server. The page is served by the server under test all the same.
+     */
+    ScriptedSocket openScripted(String label) {
+        return new ScriptedSocket(open(label, DESKTOP, server.http(), ScriptedSocket::installIn));
+    }
+
+    private ChatPage open(String label, Dimension window, URI base) {
+        return open(label, window, base, browser -> { });
+    }
+
+    private ChatPage open(String label, Dimension window, URI base, Consumer<Browser> beforeLoad) {
         Browser browser = Browser.start(label, window);
         ChatPage page = new ChatPage(browser);
         open.add(page);
-        page.load(server.http());
+        beforeLoad.accept(browser);
+        page.load(base);
         return page;
     }
 

@@ -3,14 +3,18 @@ package org.tertulia.e2e;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -47,12 +51,31 @@ final class ChatPage {
 
     /** Types a name, presses "Sign in", and returns the name the server gave. */
     String signIn(String name) {
+        requestName(name);
+        return wait.withMessage("a name given after signing in as " + name)
+                .until(d -> element("me").getDomAttribute("data-name"));
+    }
+
+    /** Types a name and presses "Sign in", without waiting for an answer. */
+    void requestName(String name) {
         WebElement field = element("name");
         field.clear();
         field.sendKeys(name);
         element("signin").click();
-        return wait.withMessage("a name given after signing in as " + name)
-                .until(d -> element("me").getDomAttribute("data-name"));
+    }
+
+    /** Takes the browser off the network (or puts it back): navigator.onLine and the offline/online events follow. */
+    void networkOnline(boolean online) {
+        HasCdp cdp = (HasCdp) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
+                "offline", !online, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    /** Reloads the page, as a person pressing F5 would, and waits until its socket is open. */
+    void reload() {
+        driver.navigate().refresh();
+        awaitStatus("connected");
     }
 
     /** Types {@code text} into the message field and presses Enter. */
@@ -71,9 +94,56 @@ final class ChatPage {
         element("text").sendKeys(text);
     }
 
+    /** Presses Enter in the message field: sends what is there. */
+    void sendDraft() {
+        element("text").sendKeys(Keys.ENTER);
+    }
+
+    /** Clicks {@code name} in the user list: the composer then writes to them privately. */
+    void pickInList(String name) {
+        pickButton(name).click();
+    }
+
+    /** Picks {@code name} in the user list with the keyboard only: focus, then Space. */
+    void pickInListWithKeyboard(String name) {
+        WebElement button = pickButton(name);
+        script("arguments[0].focus()", button);
+        button.sendKeys(Keys.SPACE);
+    }
+
+    private WebElement pickButton(String name) {
+        return wait.withMessage(name + " to pick in the user list")
+                .until(d -> d.findElements(By.cssSelector("#users .user-pick")).stream()
+                        .filter(b -> name.equals(b.getDomAttribute("data-name"))).findFirst().orElse(null));
+    }
+
+    /** Clicks "Back to the room" beside the composer's "To ...". */
+    void backToTheRoom() {
+        element("to-room").click();
+    }
+
+    /**
+     * Turns this page into what Chromium's "Duplicate tab" makes of {@code other}: the same
+     * page with a copy of its session storage, loaded afresh. Both must come from one origin.
+     */
+    void duplicateTabOf(ChatPage other) {
+        Object storage = other.script("return JSON.stringify(Object.entries(sessionStorage))");
+        script("for (const [key, value] of JSON.parse(arguments[0])) sessionStorage.setItem(key, value)", storage);
+        driver.navigate().refresh();
+        awaitStatus("connected");
+    }
+
+    /** Clicks the button beside the status line ("Retry now", "Reconnect", "Use the chat here"). */
+    void clickStatusAction() {
+        element("reconnect").click();
+    }
+
     // ---- what the page shows ----
 
-    /** The status line's state ({@code connecting}, {@code connected}, {@code closed}, {@code error}). */
+    /**
+     * The status line's state: {@code connecting}, {@code connected}, {@code waiting} (to
+     * reconnect), {@code offline}, {@code closed}, {@code error} or {@code taken-over}.
+     */
     String statusState() {
         return element("status").getDomAttribute("data-state");
     }
@@ -84,6 +154,62 @@ final class ChatPage {
 
     void awaitStatus(String state) {
         wait.withMessage("status " + state).until(d -> state.equals(statusState()));
+    }
+
+    /** Waits until the status line's text matches {@code regex}, and returns it. */
+    String awaitStatusText(String regex) {
+        return wait.withMessage("status text matching " + regex)
+                .until(d -> {
+                    String text = statusText();
+                    return text.matches(regex) ? text : null;
+                });
+    }
+
+    /** The button beside the status line, or null while it is hidden. */
+    String statusAction() {
+        WebElement button = element("reconnect");
+        return button.isDisplayed() ? button.getText() : null;
+    }
+
+    /** The name the page is signed in under, or null. */
+    String signedInName() {
+        return element("me").getDomAttribute("data-name");
+    }
+
+    /** Waits, at most {@code within}, until the page is connected and signed in as {@code name}. */
+    void awaitSignedInAs(String name, Duration within) {
+        new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                // What the page shows instead (e.g. name2: the server did not resume) says why.
+                .withMessage(() -> "connected and signed in as " + name + " within " + within + "; the page shows \""
+                        + statusText() + "\", signed in as " + signedInName())
+                .until(d -> "connected".equals(statusState()) && name.equals(signedInName()));
+    }
+
+    /** "To NAME" while the composer writes to one person privately; null while it writes to the room. */
+    String addressee() {
+        WebElement line = element("addressee");
+        return line.isDisplayed() ? element("addressee-name").getText() : null;
+    }
+
+    /** Waits until the composer writes to {@code name} privately. */
+    void awaitAddressing(String name) {
+        wait.withMessage("the composer writing to " + name).until(d -> ("To " + name).equals(addressee()));
+    }
+
+    /** Waits until the composer writes to the room. */
+    void awaitAddressingTheRoom() {
+        wait.withMessage("the composer writing to the room").until(d -> addressee() == null);
+    }
+
+    /** What is in the message field, not sent. */
+    String draft() {
+        return element("text").getDomProperty("value");
+    }
+
+    /** Waits until the message field holds exactly {@code text}. */
+    void awaitDraft(String text) {
+        wait.withMessage("the draft " + text).until(d -> text.equals(draft()));
     }
 
     /** The "You are ..." line. */
@@ -98,6 +224,11 @@ final class ChatPage {
     /** The names in the user list, as shown. */
     List<String> users() {
         return driver.findElements(By.cssSelector("#users .user-name")).stream().map(WebElement::getText).toList();
+    }
+
+    /** False while the list is the one kept from before a drop, not yet confirmed by the server. */
+    boolean usersAreCurrent() {
+        return !(" " + element("users").getDomAttribute("class") + " ").contains(" stale ");
     }
 
     /** Waits until the user list shows all of {@code names}. */
@@ -118,8 +249,12 @@ final class ChatPage {
                 });
     }
 
-    /** A chat message as shown in the log. */
-    record Message(String sender, String text, String time, boolean mine, boolean history, WebElement element) {
+    /**
+     * A chat message as shown in the log; {@code privately} is its "private to/from ..." mark,
+     * null on a room line.
+     */
+    record Message(String sender, String text, String time, boolean mine, boolean history, String privately,
+            WebElement element) {
     }
 
     /** The messages in the log, oldest first. */
@@ -135,6 +270,8 @@ final class ChatPage {
                 item.findElement(By.cssSelector("time")).getText(),
                 classes.contains(" mine "),
                 classes.contains(" history "),
+                item.findElements(By.cssSelector(".badge-direct")).stream()
+                        .map(b -> b.getDomProperty("textContent")).findFirst().orElse(null),
                 item);
     }
 
@@ -142,6 +279,16 @@ final class ChatPage {
     Message awaitMessage(String sender, String text) {
         return wait.withMessage("a message from " + sender + " saying " + text)
                 .until(d -> find(sender, text).orElse(null));
+    }
+
+    /** How many times the log shows a message from {@code sender} saying exactly {@code text}. */
+    long count(String sender, String text) {
+        return messages().stream().filter(m -> m.sender().equals(sender) && m.text().equals(text)).count();
+    }
+
+    /** Whether any message in the log says exactly {@code text}, whoever sent it. */
+    boolean showsText(String text) {
+        return messages().stream().anyMatch(m -> m.text().equals(text));
     }
 
     private Optional<Message> find(String sender, String text) {
@@ -167,6 +314,25 @@ final class ChatPage {
         return wait.withMessage("the notice " + text).until(d -> notices().contains(text) ? text : null);
     }
 
+    /** The dividers in the log ("Earlier messages", "Some messages were missed"), oldest first. */
+    List<String> dividers() {
+        return driver.findElements(By.cssSelector("#log li.divider")).stream()
+                .map(e -> e.getDomProperty("textContent")).toList();
+    }
+
+    /**
+     * Every entry of the log, in order, one line each: notices and dividers as shown, messages
+     * as "sender: text". For checks on order and on what must appear nowhere.
+     */
+    List<String> logLines() {
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) script("return [...document.querySelectorAll('#log > li')].map(li =>"
+                + " li.classList.contains('message')"
+                + " ? li.querySelector('.sender').textContent + ': ' + li.querySelector('.text').textContent"
+                + " : li.textContent)");
+        return lines;
+    }
+
     /** Waits for an error notice and returns its text. */
     String awaitErrorNotice() {
         return wait.withMessage("an error notice").until(d -> driver.findElements(By.cssSelector("#log li.notice-error"))
@@ -186,12 +352,36 @@ final class ChatPage {
         return driver.getTitle();
     }
 
-    /** Runs a read-only script in the page, for what a person cannot see (e.g. a global a payload would set). */
-    Object script(String js) {
-        return ((JavascriptExecutor) driver).executeScript(js);
+    /**
+     * Runs a script in the page, for what a person cannot see (e.g. a global a payload would
+     * set) or what the driver has no gesture for (moving focus); never to change what the page shows.
+     */
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
     WebDriverWait await() {
         return wait;
+    }
+
+    /** Waits, at most {@code within}, until {@code condition} holds. */
+    void awaitWithin(Duration within, String what, Supplier<Boolean> condition) {
+        new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(what + " within " + within)
+                .until(d -> condition.get());
+    }
+
+    /**
+     * Whether {@code condition} holds all through {@code period}, checked every 200 ms: for
+     * what must not happen (a wait for it to stop holding, which should time out).
+     */
+    boolean holdsThroughout(Duration period, Supplier<Boolean> condition) {
+        try {
+            new WebDriverWait(driver, period, Duration.ofMillis(200)).until(d -> !condition.get());
+            return false;
+        } catch (TimeoutException e) {
+            return true;
+        }
     }
 }

@@ -6,19 +6,21 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContextManager;
 import org.tertulia.support.ServerUnderTest;
 
 /**
- * Supplies the server browser tests talk to: the one named by
+ * Supplies the server browser tests talk to: for a class that names its own configuration
+ * ({@link BrowserTest#server()}), that configuration started locally; otherwise the one named by
  * {@code -Dtertulia.it.base-url=http://host:port} when set (e.g. the Docker image), else
  * this build's application started as a {@code @SpringBootTest} on a random port.
  *
  * <p>The local server is loaded through Spring's test context framework for {@link LocalServer},
  * so it shares Spring's context cache with other {@code @SpringBootTest} classes; when a base URL
- * is given nothing local is started at all.
+ * is given, only classes with a configuration of their own start a server locally.
  */
 final class ChatServerExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -45,10 +47,12 @@ final class ChatServerExtension implements BeforeAllCallback, ParameterResolver 
         return server(context);
     }
 
-    /** The server for this test run, located once per run. */
+    /** The server for this test class's configuration, located once per run. */
     static ServerUnderTest server(ExtensionContext context) {
+        Class<?> config = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), BrowserTest.class)
+                .<Class<?>>map(BrowserTest::server).orElse(LocalServer.class);
         return context.getRoot().getStore(NAMESPACE)
-                .computeIfAbsent(ServerUnderTest.class, type -> locate(), ServerUnderTest.class);
+                .computeIfAbsent(config, type -> locate(config), ServerUnderTest.class);
     }
 
     /** Whether the tests run against a server started elsewhere, whose room others may share. */
@@ -57,12 +61,12 @@ final class ChatServerExtension implements BeforeAllCallback, ParameterResolver 
         return base != null && !base.isBlank();
     }
 
-    private static ServerUnderTest locate() {
-        if (isExternal()) {
+    private static ServerUnderTest locate(Class<?> config) {
+        if (config == LocalServer.class && isExternal()) {
             String base = System.getProperty(ServerUnderTest.BASE_URL_PROPERTY).strip().replaceAll("/+$", "");
             return new ServerUnderTest(URI.create(base));
         }
-        ApplicationContext app = new TestContextManager(LocalServer.class).getTestContext().getApplicationContext();
+        ApplicationContext app = new TestContextManager(config).getTestContext().getApplicationContext();
         int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         return ServerUnderTest.onPort(port);
     }
