@@ -83,8 +83,9 @@ class BrowserReconnectIT {
         try (TcpProxy proxy = TcpProxy.to(server.http())) {
             ChatPage ana = browsers.open("ana", proxy.http());
             ChatPage bob = browsers.open("bob");
-            String anaName = ana.signIn(unique("ana"));
+            // Bob first, so that he sees ana sign in: once, and never again after the cut.
             String bobName = bob.signIn(unique("bob"));
+            String anaName = ana.signIn(unique("ana"));
             ana.awaitUsersIncluding(anaName, bobName);
             bob.awaitUsersIncluding(anaName, bobName);
             String bobBefore = "bob before the cut " + run;
