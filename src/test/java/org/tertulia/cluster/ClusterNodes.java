@@ -1,11 +1,7 @@
 package org.tertulia.cluster;
 
-import static org.tertulia.support.Eventually.within;
-
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.tertulia.TertuliaApplication;
+import org.tertulia.support.ForkedServer;
 import org.tertulia.support.ServerUnderTest;
 
 /** Tertulia nodes in cluster mode against one test Redis: in this JVM, or as a separate process. */
@@ -61,51 +58,8 @@ public final class ClusterNodes {
     }
 
     /** A node in its own JVM, so a test can kill it as abruptly as a crash (SIGKILL). */
-    static Forked fork(RedisServer redis, File log) throws IOException {
-        int port = RedisServer.freePort();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath, TertuliaApplication.class.getName(), "--server.port=" + port));
-        for (String setting : settings(redis)) {
-            command.add("--" + setting);
-        }
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        return new Forked(process, ServerUnderTest.onPort(port));
-    }
-
-    record Forked(Process process, ServerUnderTest server) implements AutoCloseable {
-
-        URI chat() {
-            return server.chat();
-        }
-
-        /** Waits until the node serves its page. */
-        void awaitStarted(Duration timeout) {
-            within("the forked node to serve its page", timeout).ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new AssertionError("the forked node exited with " + process.exitValue());
-                        }
-                        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.http().getPort())) {
-                            return true;
-                        }
-                    });
-        }
-
-        /** Kills the node like a crash: no shutdown hook, no goodbye to Redis. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                kill();
-            }
-        }
+    static ForkedServer fork(RedisServer redis) throws IOException {
+        return ForkedServer.start(ForkedServer.freePort(), settings(redis).stream().map(s -> "--" + s)
+                .toArray(String[]::new));
     }
 }

@@ -2,12 +2,12 @@ package org.tertulia.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.tertulia.support.ChatClient;
+import org.tertulia.support.ForkedServer;
 
 import tools.jackson.databind.JsonNode;
 
@@ -19,13 +19,11 @@ class NodeFailureIT {
 
     @Test
     void usersOfAKilledNodeLeaveTheOthersListsWithinTheBound() throws Exception {
-        File log = new File(System.getProperty("java.io.tmpdir"), "tertulia-forked-node.log");
         try (RedisServer redis = RedisServer.start();
              ClusterNodes.InJvm survivor = ClusterNodes.start(redis);
-             ClusterNodes.Forked doomed = ClusterNodes.fork(redis, log)) {
-            doomed.awaitStarted(Duration.ofSeconds(60));
+             ForkedServer doomed = ClusterNodes.fork(redis)) {
             try (ChatClient kim = ChatClient.signedIn(survivor.chat(), "kim");
-                 ChatClient leo = ChatClient.signedIn(doomed.chat(), "leo")) {
+                 ChatClient leo = ChatClient.signedIn(doomed.server().chat(), "leo")) {
                 kim.awaitUserlist(List.of("kim", "leo"));
                 leo.awaitUserlist(List.of("kim", "leo"));
 

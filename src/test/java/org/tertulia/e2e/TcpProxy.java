@@ -24,12 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@link #cutBothSides()}: both ends see the connection close.</li>
  * <li>{@link #refuseNewConnections()}: new connections are reset as soon as they are
  *     accepted, so a page stays cut off for as long as a test needs.</li>
+ * <li>{@link #forwardTo}: new connections go to another server, as a load balancer sends
+ *     a returning client to another node.</li>
  * </ul>
  */
 final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final InetSocketAddress upstream;
+    private volatile InetSocketAddress upstream;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean refusing;
@@ -53,6 +55,11 @@ final class TcpProxy implements AutoCloseable {
     /** Where browsers load the page through this proxy. */
     URI http() {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+    }
+
+    /** New connections go to {@code server} (http://host:port) from now on; open ones stay where they are. */
+    void forwardTo(URI server) {
+        upstream = new InetSocketAddress(server.getHost(), server.getPort());
     }
 
     void refuseNewConnections() {
