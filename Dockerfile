@@ -76,9 +76,10 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 # application (e.g. --tertulia.room.history-size=100).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/application.jar \"$@\"", "tertulia"]
 
-# Healthy when GET / answers 200. The base images have bash but no curl or wget, so the
-# probe speaks HTTP over bash's /dev/tcp.
+# Healthy when the node is ready to serve: GET /actuator/health/readiness answers 200 (it
+# answers 503 once shutdown has begun, and in cluster mode while Redis is out of reach).
+# The base images have bash but no curl or wget, so the probe speaks HTTP over bash's /dev/tcp.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
   CMD bash -c 'exec 3<>"/dev/tcp/127.0.0.1/${SERVER_PORT:-8080}" \
-      && printf "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 \
+      && printf "GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 \
       && read -r -t 2 _ status _ <&3 && [ "${status//[!0-9]/}" = 200 ]' || exit 1

@@ -3,11 +3,16 @@ package org.tertulia.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -42,6 +47,7 @@ final class ClusterScripts {
     private final RedisScript<Long> reap = script("reap", Long.class);
     private final RedisScript<Long> nextId = script("next-id", Long.class);
     private final RedisScript<Long> raiseIds = script("raise-ids", Long.class);
+    private final RedisScript<Long> lag = script("lag", Long.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -49,15 +55,22 @@ final class ClusterScripts {
     private final ClusterProperties settings;
     private final int historySize;
     private final Duration grace;
+    private final Map<String, Timer> timers = new HashMap<>();
 
     ClusterScripts(StringRedisTemplate redis, RedisKeys keys, String nodeId, ClusterProperties settings,
-            int historySize, Duration grace) {
+            int historySize, Duration grace, MeterRegistry registry) {
         this.redis = redis;
         this.keys = keys;
         this.nodeId = nodeId;
         this.settings = settings;
         this.historySize = historySize;
         this.grace = grace;
+        for (String command : List.of("claim", "end", "resume", "lapse", "append", "snapshot", "heartbeat", "reap",
+                "deregister", "next-id", "raise-ids", "roster", "lag")) {
+            timers.put(command, Timer.builder("tertulia.cluster.redis.commands").tag("command", command)
+                    .description("Redis calls of this node, by command (a Lua script or a single command)")
+                    .register(registry));
+        }
     }
 
     private static <T> RedisScript<T> script(String name, Class<T> result) {
@@ -85,13 +98,13 @@ final class ClusterScripts {
             args.add(candidate);
             args.add(UsernameRegistry.key(candidate));
         }
-        return call(() -> redis.execute(claim, List.of(keys.names(), keys.holders(), keys.hosted(nodeId),
+        return call("claim", () -> redis.execute(claim, List.of(keys.names(), keys.holders(), keys.hosted(nodeId),
                 keys.epoch(), keys.settling(), keys.tokens(), keys.lapsing()), args.toArray()));
     }
 
     /** Runs {@code end.lua}: true when {@code connection} (null: any) was the session's and it ended. */
     boolean end(long id, Long connection, boolean keep) {
-        Long ended = call(() -> redis.execute(end, endKeys(), Long.toString(id),
+        Long ended = call("end", () -> redis.execute(end, endKeys(), Long.toString(id),
                 connection == null ? "" : Long.toString(connection), keep ? "1" : "0",
                 Long.toString(grace.toMillis()), keys.sessions()));
         return ended != null && ended == 1;
@@ -103,7 +116,7 @@ final class ClusterScripts {
 
     /** The session this token opens under this name, now over {@code connection} on this node; null if none. */
     UsernameRegistry.Session resume(String tokenHash, String name, long connection) {
-        String reply = call(() -> redis.execute(resume,
+        String reply = call("resume", () -> redis.execute(resume,
                 List.of(keys.tokens(), keys.holders(), keys.hosted(nodeId), keys.lapsing()), tokenHash,
                 UsernameRegistry.key(name), Long.toString(connection), nodeId, keys.sessions(), keys.hosted()));
         if (reply == null) {
@@ -115,7 +128,7 @@ final class ClusterScripts {
 
     /** Forgets the sessions whose grace ran out; returns how many. */
     long lapse() {
-        Long lapsed = call(() -> redis.execute(lapse,
+        Long lapsed = call("lapse", () -> redis.execute(lapse,
                 List.of(keys.names(), keys.holders(), keys.tokens(), keys.lapsing()), keys.sessions()));
         return lapsed == null ? 0 : lapsed;
     }
@@ -123,7 +136,7 @@ final class ClusterScripts {
     /** Appends {@code event} as {@code kind}; returns its position, or null when the script found it moot. */
     Long append(Append kind, RoomEvent event, String name, String order, Long connection) {
         String encoded = EventCodec.encode(event);
-        String position = call(() -> redis.execute(append,
+        String position = call("append", () -> redis.execute(append,
                 List.of(keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()),
                 kind.script(), Long.toString(event.id()), encoded, Integer.toString(settings.streamLength()),
                 Integer.toString(historySize), name == null ? "" : name,
@@ -145,7 +158,7 @@ final class ClusterScripts {
     }
 
     Snapshot snapshot() {
-        JsonNode reply = JSON.readTree(call(() -> redis.execute(snapshot,
+        JsonNode reply = JSON.readTree(call("snapshot", () -> redis.execute(snapshot,
                 List.of(keys.events(), keys.roster(), keys.history()))));
         long now = System.currentTimeMillis();
         List<Listed> roster = new ArrayList<>();
@@ -171,7 +184,7 @@ final class ClusterScripts {
 
     /** Runs the heartbeat script; false only for a beat that found the registration gone. */
     boolean heartbeat(Beat mode) {
-        Long alive = call(() -> redis.execute(heartbeat,
+        Long alive = call("heartbeat", () -> redis.execute(heartbeat,
                 List.of(keys.node(nodeId), keys.nodes(), keys.epoch(), keys.settling()), nodeId,
                 Long.toString(settings.nodeTtl().toMillis()), mode.name().toLowerCase(Locale.ROOT),
                 Long.toString(settings.settle().toMillis())));
@@ -180,40 +193,49 @@ final class ClusterScripts {
 
     /** Reaps every node whose heartbeat expired (its users' sessions stay resumable); returns how many. */
     long reap() {
-        Long reaped = call(() -> redis.execute(reap, List.of(keys.nodes(), keys.lapsing(), keys.position()),
+        Long reaped = call("reap", () -> redis.execute(reap, List.of(keys.nodes(), keys.lapsing(), keys.position()),
                 keys.prefix(), Integer.toString(settings.streamLength()), Long.toString(grace.toMillis())));
         return reaped == null ? 0 : reaped;
     }
 
     /** Takes this node's heartbeat away, so the next reap takes its users out. */
     void deregister() {
-        call(() -> redis.delete(keys.node(nodeId)));
+        call("deregister", () -> redis.delete(keys.node(nodeId)));
     }
 
     long nextId(long floor) {
-        return call(() -> redis.execute(nextId, List.of(keys.ids()), Long.toString(floor)));
+        return call("next-id", () -> redis.execute(nextId, List.of(keys.ids()), Long.toString(floor)));
     }
 
     void raiseIds(long floor) {
-        call(() -> redis.execute(raiseIds, List.of(keys.ids()), Long.toString(floor)));
+        call("raise-ids", () -> redis.execute(raiseIds, List.of(keys.ids()), Long.toString(floor)));
     }
 
     /** The ids on the shared roster. */
     Set<Long> rosterIds() {
         Set<Long> ids = new HashSet<>();
-        for (Object id : call(() -> redis.opsForHash().keys(keys.roster()))) {
+        for (Object id : call("roster", () -> redis.opsForHash().keys(keys.roster()))) {
             ids.add(Long.parseLong(id.toString()));
         }
         return ids;
     }
 
-    private static <T> T call(Supplier<T> command) {
+    /** How many events the stream holds after {@code lastId}, counting no further than {@code limit}. */
+    long eventsAfter(String lastId, int limit) {
+        Long count = call("lag", () -> redis.execute(lag, List.of(keys.events()), lastId, Integer.toString(limit)));
+        return count == null ? 0 : count;
+    }
+
+    private <T> T call(String command, Supplier<T> call) {
+        Timer.Sample sample = Timer.start();
         try {
-            return command.get();
+            return call.get();
         } catch (RoomUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new RoomUnavailableException("Redis did not answer: " + e.getMessage(), e);
+        } finally {
+            sample.stop(timers.get(command));
         }
     }
 }

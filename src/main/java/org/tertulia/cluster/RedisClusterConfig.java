@@ -5,6 +5,9 @@ import java.util.UUID;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,10 +31,11 @@ import org.tertulia.room.RoomProperties;
 class RedisClusterConfig {
 
     @Bean
-    ClusterScripts clusterScripts(RedisConnectionFactory connections, ClusterProperties settings, RoomProperties room) {
+    ClusterScripts clusterScripts(RedisConnectionFactory connections, ClusterProperties settings, RoomProperties room,
+            MeterRegistry registry) {
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         return new ClusterScripts(new StringRedisTemplate(connections), RedisKeys.DEFAULT, nodeId, settings,
-                room.historySize(), room.resumeGrace());
+                room.historySize(), room.resumeGrace(), registry);
     }
 
     @Bean
@@ -63,6 +67,14 @@ class RedisClusterConfig {
         Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, redisSettings.getTimeout().toMillis() / 2)));
         return new RedisRoomBus(redis,
                 new StreamReader(connections, redis, RedisKeys.DEFAULT, roster, membership, reader, block), membership);
+    }
+
+    /** Events this node has still to read from the shared stream, asked of Redis when scraped (up to 1,000; NaN without Redis). */
+    @Bean
+    MeterBinder clusterStreamLag(RedisRoomBus bus) {
+        return registry -> Gauge.builder("tertulia.cluster.stream.lag", bus, RedisRoomBus::lag)
+                .description("Events of the shared stream this node has not applied yet (counted up to 1,000)")
+                .register(registry);
     }
 
     /** The one thread of heartbeats, reaping and repairs. */

@@ -58,6 +58,20 @@ final class RedisRoomBus implements RoomBus {
         membership.close();
     }
 
+    /** Events this node has still to read (for the metrics); NaN when Redis does not say. */
+    double lag() {
+        try {
+            return reader.lag(1_000);
+        } catch (RoomUnavailableException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return reader.reading();
+    }
+
     @Override
     public void publish(RoomEvent event) {
         if (!reader.bootstrapped()) {

@@ -46,8 +46,9 @@ final class StreamReader {
     private volatile EventSink sink;
     private volatile boolean running;
     private volatile boolean bootstrapped;
+    private volatile boolean failing;
     private volatile Future<?> task;
-    private String lastId; // confined to the reading thread
+    private volatile String lastId; // written by the reading thread only
 
     StreamReader(RedisConnectionFactory connections, ClusterScripts redis, RedisKeys keys, AppliedRoster roster,
             NodeMembership membership, AsyncTaskExecutor thread, Duration block) {
@@ -77,6 +78,20 @@ final class StreamReader {
         return bootstrapped;
     }
 
+    /** Whether the reader is reading the stream now (not between a lost connection and the next). */
+    boolean reading() {
+        return running && bootstrapped && !failing;
+    }
+
+    /**
+     * How many events this node has still to read, counting no further than {@code limit}
+     * (asked of Redis: for the metrics); -1 before the first snapshot.
+     */
+    long lag(int limit) {
+        String last = lastId;
+        return last == null ? -1 : redis.eventsAfter(last, limit);
+    }
+
     /** Stops reading and waits (briefly) for the thread to finish. */
     void stop() throws InterruptedException {
         running = false;
@@ -89,7 +104,6 @@ final class StreamReader {
 
     private void read() {
         long backoff = MIN_BACKOFF_MILLIS;
-        boolean failing = false;
         RedisConnection connection = null;
         StreamReadOptions options = StreamReadOptions.empty().count(512).block(block);
         try {

@@ -37,6 +37,16 @@ final class LocalRoomBus implements RoomBus {
     }
 
     @Override
+    public boolean isReady() {
+        order.lock();
+        try {
+            return sink != null;
+        } finally {
+            order.unlock();
+        }
+    }
+
+    @Override
     public void publish(RoomEvent event) {
         order.lock();
         try {

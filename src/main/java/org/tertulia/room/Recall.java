@@ -48,8 +48,9 @@ final class Recall {
      * What a member arriving in the room as session {@code id} gets before live frames: its
      * session, then exactly what it missed since the position it last saw if it resumed a
      * session and that is all still here, or else the history (said to be a gap when it resumed).
+     * Returns whether it was caught up exactly.
      */
-    void welcome(Member member, Member.Arrival arrival, long id, Consumer<Frame> out) {
+    boolean welcome(Member member, Member.Arrival arrival, long id, Consumer<Frame> out) {
         boolean caughtUp = arrival.resumed() && arrival.since() != null && log.covers(arrival.since());
         out.accept(encoder.encode(new ServerMessage.Session(id, arrival.token(), arrival.resumed(),
                 arrival.resumed() && !caughtUp)));
@@ -58,5 +59,6 @@ final class Recall {
         } else {
             history.snapshot().forEach(out);
         }
+        return caughtUp;
     }
 }

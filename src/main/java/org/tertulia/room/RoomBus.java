@@ -15,6 +15,12 @@ public interface RoomBus {
     void stop();
 
     /**
+     * Whether events published now can be put into the order: false before start, after
+     * stop, and in a cluster while this node cannot reach the shared room.
+     */
+    boolean isReady();
+
+    /**
      * Appends an event to the order. May block briefly for I/O, so the room never calls
      * it while holding its lock.
      *

@@ -23,9 +23,10 @@ public final class RoomCommands {
     private final ConnectionIds ids;
     private final Clock clock;
     private final RoomView view;
+    private final RoomMetrics metrics;
 
     RoomCommands(RoomProperties settings, MessageEncoder encoder, UsernameRegistry registry, RoomBus bus,
-            ConnectionIds ids, Clock clock, RoomView view) {
+            ConnectionIds ids, Clock clock, RoomView view, RoomMetrics metrics) {
         this.settings = settings;
         this.encoder = encoder;
         this.registry = registry;
@@ -33,6 +34,7 @@ public final class RoomCommands {
         this.ids = ids;
         this.clock = clock;
         this.view = view;
+        this.metrics = metrics;
     }
 
     /** A new connection: gives it an id and tells it so. */
@@ -181,6 +183,7 @@ public final class RoomCommands {
     }
 
     private void refuse(Member member, ErrorCode code, String text) {
+        metrics.refused(code);
         member.send(encoder.encode(new ServerMessage.Error(code, text)));
     }
 

@@ -3,6 +3,8 @@ package org.tertulia.room;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -19,15 +21,28 @@ import org.tertulia.protocol.MessageEncoder;
 class RoomConfig {
 
     @Bean
+    RoomMetrics roomMetrics(MeterRegistry registry) {
+        return new RoomMetrics(registry);
+    }
+
+    @Bean
     RoomView roomView(RoomProperties settings, MessageEncoder encoder,
-            @Qualifier("roomScheduler") ThreadPoolTaskScheduler roomScheduler) {
-        return new RoomView(settings, encoder, roomScheduler);
+            @Qualifier("roomScheduler") ThreadPoolTaskScheduler roomScheduler, RoomMetrics metrics) {
+        RoomView view = new RoomView(settings, encoder, roomScheduler, metrics);
+        metrics.signedIn(view::signedIn);
+        return view;
     }
 
     @Bean
     RoomCommands roomCommands(RoomProperties settings, MessageEncoder encoder, UsernameRegistry registry,
-            RoomBus bus, ConnectionIds ids, RoomView view) {
-        return new RoomCommands(settings, encoder, registry, bus, ids, Clock.systemUTC(), view);
+            RoomBus bus, ConnectionIds ids, RoomView view, RoomMetrics metrics) {
+        return new RoomCommands(settings, encoder, registry, bus, ids, Clock.systemUTC(), view, metrics);
+    }
+
+    /** Health contributor "room": in the readiness group (application.yml). */
+    @Bean
+    RoomHealth roomHealthIndicator(RoomBus bus, RoomView view) {
+        return new RoomHealth(bus, view);
     }
 
     @Bean

@@ -33,10 +33,13 @@ public final class RoomView {
     private final Roster roster = new Roster();
     private final Recall recall;
     private final UserlistPacing userlists;
-    private final Fanout fanout = new Fanout();
+    private final Fanout fanout;
+    private final RoomMetrics metrics;
 
-    RoomView(RoomProperties settings, MessageEncoder encoder, TaskScheduler scheduler) {
+    RoomView(RoomProperties settings, MessageEncoder encoder, TaskScheduler scheduler, RoomMetrics metrics) {
         this.encoder = encoder;
+        this.metrics = metrics;
+        this.fanout = new Fanout(metrics);
         this.scheduler = scheduler;
         this.presenceNotices = settings.presenceNotices();
         this.recall = new Recall(settings, encoder);
@@ -66,6 +69,11 @@ public final class RoomView {
     /** Connections on this node, signed in or not. */
     public int connections() {
         return locked(connected::size);
+    }
+
+    /** Users signed in on this node. */
+    public int signedIn() {
+        return locked(audience::size);
     }
 
     /** The room's signed-in names, in sign-in order, as this node knows them. */
@@ -121,6 +129,7 @@ public final class RoomView {
         ServerMessage.Chat chat = new ServerMessage.Chat(said.id(), said.name(), said.text(), said.date(),
                 said.target(), false, pos);
         Frame frame = encoder.encode(chat);
+        metrics.line(said.target() == null);
         if (said.target() == null) {
             recall.line(pos, chat, frame);
             fanout.toAll(audience.values(), frame, -1);
@@ -214,7 +223,10 @@ public final class RoomView {
             return null;
         }
         member.arrival(null);
-        recall.welcome(member, arrival, id, frame -> fanout.to(member, frame));
+        boolean caughtUp = recall.welcome(member, arrival, id, frame -> fanout.to(member, frame));
+        if (arrival.resumed()) {
+            metrics.resumed(caughtUp);
+        }
         if (arrival.resumed()) {
             fanout.to(member, encoder.encode(new ServerMessage.UserList(roster.names())));
         }
@@ -242,6 +254,7 @@ public final class RoomView {
     private void sendUserlist() {
         Frame list = encoder.encode(new ServerMessage.UserList(roster.names()));
         fanout.toAll(audience.values(), list, -1);
+        metrics.userlistSent();
         userlists.sent(System.nanoTime(), list.bytes(), audience.size());
     }
 

@@ -18,6 +18,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.tertulia.protocol.ClientMessage;
 import org.tertulia.protocol.JsonCodec;
 import org.tertulia.room.Departure;
 import org.tertulia.room.RoomCommands;
@@ -35,17 +36,20 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     private final RoomCommands room;
     private final JsonCodec codec;
     private final OpenConnections open;
+    private final WebMetrics metrics;
     private final Executor writers;
     private final TaskScheduler timer;
     private final long maxFrameBytes;
     private final long maxQueuedBytes;
     private final int maxConnections;
 
-    ChatWebSocketHandler(RoomCommands room, JsonCodec codec, OpenConnections open, WebProperties settings,
-            @Qualifier("wsWriters") Executor writers, @Qualifier("webScheduler") TaskScheduler timer) {
+    ChatWebSocketHandler(RoomCommands room, JsonCodec codec, OpenConnections open, WebMetrics metrics,
+            WebProperties settings, @Qualifier("wsWriters") Executor writers,
+            @Qualifier("webScheduler") TaskScheduler timer) {
         this.room = room;
         this.codec = codec;
         this.open = open;
+        this.metrics = metrics;
         this.writers = writers;
         this.timer = timer;
         this.maxFrameBytes = settings.maxFrameSize().toBytes();
@@ -60,17 +64,21 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+        Object from = session.getAttributes().get(ClientAddresses.ATTRIBUTE);
         if (open.size() >= maxConnections) {
+            metrics.closedFull();
+            ConnectionLog.refusedFull(String.valueOf(from));
             CloseCode full = CloseCode.TRY_AGAIN_LATER;
             session.close(new CloseStatus(full.code(), full.reason()));
             return;
         }
-        Connection connection = new Connection(session);
-        connection.outbox(new SessionOutbox(coreSession(session), maxQueuedBytes, writers, timer,
+        Connection connection = new Connection(session, String.valueOf(from));
+        connection.outbox(new SessionOutbox(coreSession(session), maxQueuedBytes, writers, timer, metrics,
                 why -> open.depart(connection, why)));
         session.getAttributes().put(CONNECTION, connection);
         open.add(connection);
         connection.member(room.join(connection.outbox()));
+        ConnectionLog.opened(connection.member().connection(), connection.from());
         // The peer may be gone already (the id frame's write failed and closed the session):
         // then afterConnectionClosed may have run before the member existed.
         if (!session.isOpen() || !open.contains(connection)) {
@@ -90,7 +98,9 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
             return;
         }
         try {
-            room.receive(connection.member(), codec.read(message.getPayload()));
+            ClientMessage decoded = codec.read(message.getPayload());
+            metrics.received(decoded);
+            room.receive(connection.member(), decoded);
         } catch (RuntimeException e) {
             // A fault in one frame costs that frame, never the connection or the room.
             log.error("frame from {} failed", connection.member(), e);
@@ -122,6 +132,10 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Connection connection = connection(session);
         if (connection != null) {
+            if (connection.member() != null) {
+                ConnectionLog.closed(connection.member().connection(), connection.from(), status,
+                        connection.openedNanos());
+            }
             open.depart(connection, status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? Departure.LOST
                     : Departure.LEFT);
         }

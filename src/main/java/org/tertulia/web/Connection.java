@@ -7,13 +7,25 @@ import org.tertulia.room.Member;
 final class Connection {
 
     private final WebSocketSession session;
+    private final String from;
+    private final long openedNanos = System.nanoTime();
     private volatile SessionOutbox outbox;
     private volatile Member member;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long pingSentNanos;
 
-    Connection(WebSocketSession session) {
+    Connection(WebSocketSession session, String from) {
         this.session = session;
+        this.from = from;
+    }
+
+    /** Where the connection comes from, as the log says it. */
+    String from() {
+        return from;
+    }
+
+    long openedNanos() {
+        return openedNanos;
     }
 
     WebSocketSession session() {

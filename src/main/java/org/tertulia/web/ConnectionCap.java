@@ -17,10 +17,12 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 final class ConnectionCap implements HandshakeInterceptor {
 
     private final OpenConnections open;
+    private final WebMetrics metrics;
     private final int maxConnections;
 
-    ConnectionCap(OpenConnections open, WebProperties settings) {
+    ConnectionCap(OpenConnections open, WebMetrics metrics, WebProperties settings) {
         this.open = open;
+        this.metrics = metrics;
         this.maxConnections = settings.maxConnections();
     }
 
@@ -28,6 +30,7 @@ final class ConnectionCap implements HandshakeInterceptor {
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
             Map<String, Object> attributes) {
         if (open.size() >= maxConnections) {
+            metrics.refusedFull();
             response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
             return false;
         }

@@ -39,6 +39,18 @@ final class OpenConnections {
         return open.values();
     }
 
+    /** The most bytes any one connection has waiting to be written; read when metrics are scraped. */
+    long mostQueuedBytes() {
+        long most = 0;
+        for (Connection connection : open.values()) {
+            SessionOutbox outbox = connection.outbox();
+            if (outbox != null) {
+                most = Math.max(most, outbox.queuedBytes());
+            }
+        }
+        return most;
+    }
+
     /**
      * The connection is over, or must be, for {@code why}: out of the open set, its member
      * out of the room, which ends the socket accordingly. Idempotent, any thread.

@@ -42,24 +42,29 @@ final class SessionOutbox implements Outbox {
     private final long maxQueuedBytes;
     private final Executor writers;
     private final TaskScheduler timer;
+    private final WebMetrics metrics;
     private final Consumer<Departure> cutOff;
 
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     // Bytes queued here or handed to the flusher and not yet written.
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    // No more offers: the connection is ending (a close was asked for, or a write failed).
     private final AtomicBoolean closing = new AtomicBoolean();
+    // Why it ends was decided (and counted): the first reason wins.
+    private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile CloseCode pendingClose;
     private volatile long progressNanos = System.nanoTime();
 
     /** {@code cutOff} hears, on a writer thread, that this outbox ended its connection by itself. */
-    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers, TaskScheduler timer,
+    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers, TaskScheduler timer, WebMetrics metrics,
             Consumer<Departure> cutOff) {
         this.session = session;
         this.maxQueuedBytes = maxQueuedBytes;
         this.writers = writers;
         this.timer = timer;
+        this.metrics = metrics;
         this.cutOff = cutOff;
     }
 
@@ -75,7 +80,7 @@ final class SessionOutbox implements Outbox {
         if (before + frame.bytes() > maxQueuedBytes) {
             pendingBytes.addAndGet(-frame.bytes());
             // The caller may hold the room's lock: the room hears of it on another thread.
-            if (closing.compareAndSet(false, true)) {
+            if (end(Departure.SLOW_READER)) {
                 drop(CloseCode.SLOW_READER);
                 writers.execute(() -> cutOff.accept(Departure.SLOW_READER));
             }
@@ -148,6 +153,11 @@ final class SessionOutbox implements Outbox {
         session.abort();
     }
 
+    /** Bytes queued here or handed to the flusher and not yet written. */
+    long queuedBytes() {
+        return pendingBytes.get();
+    }
+
     /** Whether bytes have waited longer than {@code timeoutNanos} with none written. */
     boolean stalled(long nowNanos, long timeoutNanos) {
         return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
@@ -166,7 +176,7 @@ final class SessionOutbox implements Outbox {
      */
     @Override
     public void close(Departure reason) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!end(reason)) {
             return;
         }
         CloseCode code = CloseCode.of(reason);
@@ -180,6 +190,16 @@ final class SessionOutbox implements Outbox {
                 flush();
             }
         }
+    }
+
+    /** Decides why the connection ends, if nothing decided it before; false if something did. */
+    private boolean end(Departure reason) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        closing.set(true);
+        metrics.closed(reason);
+        return true;
     }
 
     /**

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFrameSize   largest frame a client may send, in UTF-8 bytes; a larger one is closed with 1009
  * @param maxConnections open WebSocket connections this node accepts; past it: HTTP 503, or close 1013
  * @param allowedOrigins origins allowed to open a socket besides the server's own
+ * @param trustedProxies address blocks (CIDR) of the proxies whose X-Forwarded-For the
+ *                       connection log believes
  * @param outbox         bounds on what may wait to be written to one connection
  * @param heartbeat      pings to idle connections, and how long a pong may take
  */
@@ -28,6 +30,8 @@ record WebProperties(
         @DefaultValue("64KB") @Positive DataSize maxFrameSize,
         @DefaultValue("10000") @Positive int maxConnections,
         @DefaultValue({}) @NotNull List<String> allowedOrigins,
+        @DefaultValue({"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
+        @NotNull List<String> trustedProxies,
         @DefaultValue @Valid Outbox outbox,
         @DefaultValue @Valid Heartbeat heartbeat) {
 

@@ -21,13 +21,18 @@ class WebSocketConfig implements WebSocketConfigurer, ServletContextAware {
 
     private final WebProperties settings;
     private final ChatWebSocketHandler handler;
+    private final OriginCheck origins;
     private final ConnectionCap cap;
+    private final ClientAddresses addresses;
     private volatile ServletContext servletContext;
 
-    WebSocketConfig(WebProperties settings, ChatWebSocketHandler handler, ConnectionCap cap) {
+    WebSocketConfig(WebProperties settings, ChatWebSocketHandler handler, OriginCheck origins, ConnectionCap cap,
+            ClientAddresses addresses) {
         this.settings = settings;
         this.handler = handler;
+        this.origins = origins;
         this.cap = cap;
+        this.addresses = addresses;
     }
 
     @Override
@@ -49,10 +54,12 @@ class WebSocketConfig implements WebSocketConfigurer, ServletContextAware {
             container.setIdleTimeout(idle);
             declineCompression();
         });
-        // Same origin is always allowed; allowed-origins adds to it. A foreign Origin gets 403.
+        // Same origin is always allowed; allowed-origins adds to it. A foreign Origin gets 403
+        // from OriginCheck, which counts it; Spring's own check, which it always adds last, is
+        // told the same origins and so never refuses what OriginCheck let through.
         registry.addHandler(handler, "/chat")
                 .setHandshakeHandler(new DefaultHandshakeHandler(jetty))
-                .addInterceptors(cap)
+                .addInterceptors(origins, cap, addresses)
                 .setAllowedOriginPatterns(settings.allowedOrigins().toArray(String[]::new));
     }
 

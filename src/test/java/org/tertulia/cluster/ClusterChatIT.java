@@ -1,7 +1,9 @@
 package org.tertulia.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tertulia.support.Eventually.eventually;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.tertulia.support.ChatClient;
+import org.tertulia.support.Http;
 
 import tools.jackson.databind.JsonNode;
 
@@ -151,6 +154,24 @@ class ClusterChatIT {
                 assertThat(saul.receivedFrom(mark)).noneMatch(n -> n.path("id").asLong() == rosa.id()
                         && (n.path("type").asString().equals("leave") || n.path("type").asString().equals("username")));
             }
+        }
+    }
+
+    @Test
+    void eachNodeSaysHowFarBehindTheStreamItIsAndHowLongRedisTakes() {
+        try (ChatClient tea = ChatClient.signedIn(node(0).chat(), "tea")) {
+            tea.say("measured");
+            tea.next(n -> n.path("text").asString().equals("measured"));
+            for (int i = 0; i < 3; i++) {
+                URI metrics = node(i).server().http().resolve("/actuator/prometheus");
+                eventually("node " + i + " caught up").until(() ->
+                        Http.sample(Http.get(metrics).body(), "tertulia_cluster_stream_lag") == 0);
+                String page = Http.get(metrics).body();
+                assertThat(Http.sample(page, "tertulia_cluster_redis_commands_seconds_count{command=\"heartbeat\"}"))
+                        .isPositive();
+            }
+            String page = Http.get(node(0).server().http().resolve("/actuator/prometheus")).body();
+            assertThat(Http.sample(page, "tertulia_cluster_redis_commands_seconds_count{command=\"append\"}")).isPositive();
         }
     }
 

@@ -3,6 +3,7 @@ package org.tertulia.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tertulia.support.Eventually.within;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tertulia.support.ChatClient;
+import org.tertulia.support.Http;
 
 import tools.jackson.databind.JsonNode;
 
@@ -73,13 +75,19 @@ class RedisFaultIT {
     @Test
     @Order(2)
     void roomIsWholeAgainAfterRedisRestartsEmpty() throws Exception {
+        URI readiness = a.server().http().resolve("/actuator/health/readiness");
+        assertThat(Http.get(readiness).status()).isEqualTo(200);
         redis.stop();
         mia.say("while redis is down");
         JsonNode error = mia.next("error");
         assertThat(error.path("code").asString()).isEqualTo("not-delivered");
+        within("readiness to go down without Redis", RECOVERY).until(() -> Http.get(readiness).status() == 503);
+        assertThat(Http.sample(Http.get(a.server().http().resolve("/actuator/prometheus")).body(),
+                "tertulia_frames_refused_total{code=\"not-delivered\"}")).isGreaterThanOrEqualTo(1);
 
         long restarted = System.nanoTime();
         redis.restart();
+        within("readiness to come back with Redis", RECOVERY).until(() -> Http.get(readiness).status() == 200);
         Duration resumed = sayUntilHeard(mia, noa, "after restart");
         System.out.println("CLUSTER-MEASURE chat resumed " + resumed.toMillis() + " ms after Redis restarted empty");
 

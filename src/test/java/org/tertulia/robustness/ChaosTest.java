@@ -27,6 +27,7 @@ import org.springframework.test.util.ReflectionTestUtils;
 import org.tertulia.room.RoomView;
 import org.tertulia.room.UsernameRegistry;
 import org.tertulia.support.ChatClient;
+import org.tertulia.support.RawWebSocket;
 import org.tertulia.support.ServerUnderTest;
 
 import tools.jackson.databind.JsonNode;

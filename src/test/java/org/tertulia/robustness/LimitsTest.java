@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
+import org.tertulia.support.RawWebSocket;
 import org.tertulia.support.ServerUnderTest;
 
 import tools.jackson.databind.JsonNode;

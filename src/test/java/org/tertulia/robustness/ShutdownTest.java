@@ -3,6 +3,7 @@ package org.tertulia.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ForkedServer;
+import org.tertulia.support.Http;
 
 /**
  * Shutdown, with the server in a process of its own: on SIGTERM every client is closed
@@ -45,6 +47,22 @@ class ShutdownTest {
             stalled.close();
         } finally {
             clients.forEach(ChatClient::close);
+        }
+    }
+
+    @Test
+    void readinessGoesDownBeforeAnyClientIsToldToGo() throws Exception {
+        try (ForkedServer server = ForkedServer.start(ForkedServer.freePort(),
+                "--logging.level.org.springframework.boot.availability=debug");
+             ChatClient client = ChatClient.signedIn(server.server().chat(), "last")) {
+            assertThat(Http.get(server.server().http().resolve("/actuator/health/readiness")).status()).isEqualTo(200);
+            assertThat(server.terminate(Duration.ofSeconds(30))).as("process ended; log:%n%s", server.log()).isTrue();
+            assertThat(client.awaitClose()).isEqualTo(1001);
+            String log = server.log();
+            int refusing = log.indexOf("REFUSING_TRAFFIC");
+            int goingAway = log.indexOf("going away: closing 1 connection(s) with 1001");
+            assertThat(refusing).as("readiness refused traffic; log:%n%s", log).isNotNegative();
+            assertThat(goingAway).as("clients told to go; log:%n%s", log).isGreaterThan(refusing);
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -32,12 +34,13 @@ final class TestRoom implements AutoCloseable {
         RoomProperties settings = settings(overrides);
         scheduler.initialize();
         registry = new InMemoryUsernameRegistry(settings.maxNameLength(), settings.resumeGrace(), System::nanoTime);
-        view = new RoomView(settings, codec, scheduler);
+        RoomMetrics metrics = new RoomMetrics(new SimpleMeterRegistry());
+        view = new RoomView(settings, codec, scheduler, metrics);
         LocalRoomBus bus = new LocalRoomBus();
         new RoomBusLifecycle(bus, view).start();
         AtomicLong ids = new AtomicLong();
         commands = new RoomCommands(settings, codec, registry, bus, ids::incrementAndGet,
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), view);
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), view, metrics);
     }
 
     /** Settings bound as the application binds them: {@code @DefaultValue}s, then these overrides. */

@@ -1,4 +1,4 @@
-package org.tertulia.robustness;
+package org.tertulia.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -21,13 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * header (Origin, Host, X-Forwarded-*), any frame (binary, oversized, malformed), read
  * nothing at all (a stalled or dead peer), or drop the TCP connection without a close.
  */
-final class RawWebSocket implements Closeable {
+public final class RawWebSocket implements Closeable {
 
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     private final Socket socket;
     private final InputStream in;
@@ -36,14 +36,14 @@ final class RawWebSocket implements Closeable {
     private final Map<String, String> responseHeaders;
 
     /** One frame from the server. */
-    record Frame(int opcode, byte[] payload) {
+    public record Frame(int opcode, byte[] payload) {
 
-        String text() {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
         /** The status code of a close frame, or 1005 when it carries none. */
-        int closeCode() {
+        public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
         }
     }
@@ -57,12 +57,12 @@ final class RawWebSocket implements Closeable {
     }
 
     /** Opens a TCP connection and sends the upgrade request with {@code headers} (Host defaults to 127.0.0.1:port). */
-    static RawWebSocket open(int port, Map<String, String> headers) {
+    public static RawWebSocket open(int port, Map<String, String> headers) {
         return open(port, headers, 0);
     }
 
     /** As {@link #open(int, Map)}, asking the kernel for a receive buffer of {@code receiveBuffer} bytes when > 0. */
-    static RawWebSocket open(int port, Map<String, String> headers, int receiveBuffer) {
+    public static RawWebSocket open(int port, Map<String, String> headers, int receiveBuffer) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
@@ -106,28 +106,28 @@ final class RawWebSocket implements Closeable {
     }
 
     /** The HTTP status of the handshake: 101 when upgraded. */
-    int status() {
+    public int status() {
         return status;
     }
 
-    String responseHeader(String name) {
+    public String responseHeader(String name) {
         return responseHeaders.get(name.toLowerCase());
     }
 
-    void sendText(String text) {
+    public void sendText(String text) {
         sendFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendBinary(byte[] bytes) {
+    public void sendBinary(byte[] bytes) {
         sendFrame(BINARY, bytes);
     }
 
-    void sendFrame(int opcode, byte[] payload) {
+    public void sendFrame(int opcode, byte[] payload) {
         sendRaw(frame(opcode, payload, true));
     }
 
     /** Bytes as they are, whether they make a frame or not. */
-    void sendRaw(byte[] bytes) {
+    public void sendRaw(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -137,7 +137,7 @@ final class RawWebSocket implements Closeable {
     }
 
     /** A masked client frame. */
-    static byte[] frame(int opcode, byte[] payload, boolean fin) {
+    public static byte[] frame(int opcode, byte[] payload, boolean fin) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         int n = payload.length;
@@ -163,7 +163,7 @@ final class RawWebSocket implements Closeable {
     }
 
     /** The next frame from the server, or null when the connection ended first. */
-    Frame readFrame(Duration wait) {
+    public Frame readFrame(Duration wait) {
         try {
             socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
             int b0 = in.read();
@@ -205,7 +205,7 @@ final class RawWebSocket implements Closeable {
      * Reads until the server's close frame and returns its code; 1006 when the connection
      * ended without one. Pings are not answered.
      */
-    int awaitClose(Duration wait) {
+    public int awaitClose(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -244,7 +244,7 @@ final class RawWebSocket implements Closeable {
     }
 
     /** Drops the connection with a TCP reset: no close frame, no FIN. */
-    void abort() {
+    public void abort() {
         try {
             socket.setSoLinger(true, 0);
             socket.close();
