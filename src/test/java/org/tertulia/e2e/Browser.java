@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.Dimension;
@@ -37,6 +38,14 @@ final class Browser implements AutoCloseable {
 
     /** Starts a browser; fails (never skips) when Chromium or chromedriver is missing. */
     static Browser start(String label, Dimension window) {
+        return start(label, window, List.of());
+    }
+
+    /**
+     * Starts a browser with these Chromium flags besides the usual ones (e.g.
+     * {@code --ignore-certificate-errors-spki-list=...} to trust one test certificate).
+     */
+    static Browser start(String label, Dimension window, List<String> extraFlags) {
         File chromium = executable(CHROMIUM_PROPERTY, "/usr/bin/chromium", "chromium");
         File chromedriver = executable(CHROMEDRIVER_PROPERTY, "/usr/bin/chromedriver", "chromium-driver");
         Path profile;
@@ -60,6 +69,7 @@ final class Browser implements AutoCloseable {
                 "--lang=en-GB",
                 "--user-data-dir=" + profile,
                 "--window-size=" + window.getWidth() + "," + window.getHeight());
+        options.addArguments(extraFlags);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver)
                 .usingAnyFreePort()

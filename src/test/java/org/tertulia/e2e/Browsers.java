@@ -15,9 +15,19 @@ final class Browsers implements AutoCloseable {
 
     private final ServerUnderTest server;
     private final List<ChatPage> open = new ArrayList<>();
+    private final List<String> chromiumFlags = new ArrayList<>();
 
     Browsers(ServerUnderTest server) {
         this.server = server;
+    }
+
+    /**
+     * Gives every browser opened from now on these Chromium flags besides the usual ones, e.g.
+     * {@code --ignore-certificate-errors-spki-list=<base64 SHA-256 of a key>} to trust a test
+     * certificate (and nothing else).
+     */
+    void chromiumFlags(String... flags) {
+        chromiumFlags.addAll(List.of(flags));
     }
 
     /** A new desktop-sized browser on the chat page, its socket open. */
@@ -46,12 +56,20 @@ final class Browsers implements AutoCloseable {
         return new ScriptedSocket(open(label, DESKTOP, server.http(), ScriptedSocket::installIn));
     }
 
+    /**
+     * A new desktop-sized browser on the chat page as served from {@code base}, its socket open;
+     * {@code beforeLoad} runs first (e.g. to install a script in every document it loads).
+     */
+    ChatPage open(String label, URI base, Consumer<Browser> beforeLoad) {
+        return open(label, DESKTOP, base, beforeLoad);
+    }
+
     private ChatPage open(String label, Dimension window, URI base) {
         return open(label, window, base, browser -> { });
     }
 
     private ChatPage open(String label, Dimension window, URI base, Consumer<Browser> beforeLoad) {
-        Browser browser = Browser.start(label, window);
+        Browser browser = Browser.start(label, window, chromiumFlags);
         ChatPage page = new ChatPage(browser);
         open.add(page);
         beforeLoad.accept(browser);

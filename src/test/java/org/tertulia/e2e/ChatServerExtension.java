@@ -7,7 +7,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContextManager;
 import org.tertulia.support.ServerUnderTest;
@@ -68,6 +70,10 @@ final class ChatServerExtension implements BeforeAllCallback, ParameterResolver 
         }
         ApplicationContext app = new TestContextManager(config).getTestContext().getApplicationContext();
         int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        return ServerUnderTest.onPort(port);
+        // A server on TLS (server.ssl.*, bound as Spring Boot binds it) is addressed by name:
+        // Jetty answers 400 to a host its certificate does not name, and test certificates
+        // name localhost.
+        boolean tls = Binder.get(app.getEnvironment()).bind("server.ssl", Ssl.class).map(ssl -> Ssl.isEnabled(ssl)).orElse(false);
+        return tls ? new ServerUnderTest(URI.create("https://localhost:" + port)) : ServerUnderTest.onPort(port);
     }
 }
