@@ -23,6 +23,8 @@ public final class Member {
     private volatile Arrival arrival;
     // Set by the view when the connection leaves the room; never cleared.
     private volatile boolean detached;
+    // Set, under the member's monitor, once its departure has ended its session (or found none).
+    private boolean left;
 
     Member(long connection, Outbox outbox, RateLimits limits) {
         this.connection = connection;
@@ -78,6 +80,15 @@ public final class Member {
 
     void detach() {
         detached = true;
+    }
+
+    /** Whether its departure is through; read and written under the member's monitor. */
+    boolean hasLeft() {
+        return left;
+    }
+
+    void left() {
+        left = true;
     }
 
     /** A frame to this member alone, outside the room's order. */

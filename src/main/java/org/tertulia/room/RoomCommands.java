@@ -105,7 +105,11 @@ public final class RoomCommands {
         // before the member's Left, or the member is gone already and the claim is undone.
         synchronized (member) {
             if (member.isDetached()) {
-                registry.release(member.id());
+                // A first sign-in is undone: nothing was published. A rename is the
+                // departure's to end with the session, unless the departure is through already.
+                if (previous == null || member.hasLeft()) {
+                    registry.release(member.id());
+                }
                 return;
             }
             member.name(given);
@@ -199,6 +203,7 @@ public final class RoomCommands {
         }
         member.outbox().close(why);
         synchronized (member) {
+            member.left();
             if (member.name() == null) {
                 return; // never in the room
             }
