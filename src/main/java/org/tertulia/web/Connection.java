@@ -66,9 +66,12 @@ final class Connection {
         return pingSentNanos;
     }
 
-    /** Pings the peer; never blocks. */
+    /**
+     * Pings the peer; never blocks. The time is noted first: the pong may come back (and
+     * {@link #heard} clear it) before the ping call has even returned.
+     */
     void ping(long nowNanos) {
-        outbox.ping();
         pingSentNanos = nowNanos;
+        outbox.ping();
     }
 }

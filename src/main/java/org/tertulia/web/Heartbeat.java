@@ -3,6 +3,8 @@ package org.tertulia.web;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -17,6 +19,8 @@ import org.tertulia.room.Departure;
  */
 @Component
 final class Heartbeat implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
     private static final Duration SHORTEST_PERIOD = Duration.ofMillis(50);
 
@@ -44,20 +48,29 @@ final class Heartbeat implements SmartLifecycle {
     void sweep() {
         long now = System.nanoTime();
         for (Connection connection : open.all()) {
-            if (!connection.session().isOpen()) {
-                // Closed or closing without its close callback yet: the callback may come only
-                // after the close handshake times out, or never (closed while opening).
-                open.depart(connection, Departure.LOST);
-                continue;
+            try {
+                check(connection, now);
+            } catch (RuntimeException e) {
+                // A fault with one connection must not stop the sweeps (a scheduled task that throws is never run again).
+                log.warn("heartbeat check of a connection failed", e);
             }
-            long pinged = connection.pingSentNanos();
-            if (connection.outbox().stalled(now, sendTimeoutNanos)) {
-                open.depart(connection, Departure.SLOW_READER);
-            } else if (pinged != 0 && now - pinged > timeoutNanos) {
-                open.depart(connection, Departure.UNRESPONSIVE);
-            } else if (pinged == 0 && now - connection.lastHeardNanos() > intervalNanos) {
-                connection.ping(now);
-            }
+        }
+    }
+
+    private void check(Connection connection, long now) {
+        if (!connection.session().isOpen()) {
+            // Closed or closing without its close callback yet: the callback may come only
+            // after the close handshake times out, or never (closed while opening).
+            open.depart(connection, Departure.LOST);
+            return;
+        }
+        long pinged = connection.pingSentNanos();
+        if (connection.outbox().stalled(now, sendTimeoutNanos)) {
+            open.depart(connection, Departure.SLOW_READER);
+        } else if (pinged != 0 && now - pinged > timeoutNanos) {
+            open.depart(connection, Departure.UNRESPONSIVE);
+        } else if (pinged == 0 && now - connection.lastHeardNanos() > intervalNanos) {
+            connection.ping(now);
         }
     }
 
