@@ -1,19 +1,86 @@
 package org.tertulia.protocol;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One encoded server message, shared by every recipient of a broadcast: its JSON text and
- * that text's UTF-8 bytes, both made once, so no recipient costs an encoding.
+ * One server message as it goes on the wire: a complete WebSocket text frame (RFC 6455
+ * header, unmasked as a server's frames are, then the UTF-8 JSON), made once and written as
+ * it is to every recipient of a broadcast, so no recipient costs an encoding or a framing.
  */
-public record Frame(String json, byte[] utf8) {
+public final class Frame {
 
-    public static Frame of(String json) {
-        return new Frame(json, json.getBytes(StandardCharsets.UTF_8));
+    private final byte[] wire;
+    private final int header;
+
+    private Frame(byte[] wire, int header) {
+        this.wire = wire;
+        this.header = header;
     }
 
-    /** Size on the wire, without the WebSocket frame header. */
+    /** The text frame carrying {@code json}. */
+    public static Frame of(String json) {
+        return ofUtf8(json.getBytes(StandardCharsets.UTF_8), 0, -1);
+    }
+
+    /**
+     * The text frame carrying the UTF-8 bytes {@code utf8[0..length)}; {@code length} -1 for
+     * all of them.
+     */
+    public static Frame ofUtf8(byte[] utf8, int offset, int length) {
+        int payload = length < 0 ? utf8.length - offset : length;
+        int header = headerLength(payload);
+        byte[] wire = new byte[header + payload];
+        writeHeader(wire, 0x1, payload);
+        System.arraycopy(utf8, offset, wire, header, payload);
+        return new Frame(wire, header);
+    }
+
+    /** Bytes of a frame header for a payload of {@code payload} bytes. */
+    public static int headerLength(int payload) {
+        return payload < 126 ? 2 : payload < 65_536 ? 4 : 10;
+    }
+
+    /** Writes the header of a final, unmasked frame with this opcode and payload length at the start of {@code into}. */
+    public static void writeHeader(byte[] into, int opcode, int payload) {
+        into[0] = (byte) (0x80 | opcode);
+        if (payload < 126) {
+            into[1] = (byte) payload;
+        } else if (payload < 65_536) {
+            into[1] = 126;
+            into[2] = (byte) (payload >>> 8);
+            into[3] = (byte) payload;
+        } else {
+            into[1] = 127;
+            long length = payload;
+            for (int i = 0; i < 8; i++) {
+                into[2 + i] = (byte) (length >>> (56 - 8 * i));
+            }
+        }
+    }
+
+    /** The whole frame, header and payload, as a buffer of its own (its position is the caller's). */
+    public ByteBuffer wire() {
+        return ByteBuffer.wrap(wire);
+    }
+
+    /** Size of the payload, the JSON's UTF-8 bytes. */
     public int bytes() {
-        return utf8.length;
+        return wire.length - header;
+    }
+
+    /** Size on the wire, header included. */
+    public int wireBytes() {
+        return wire.length;
+    }
+
+    /** The JSON text. Decodes the bytes again: for tests and diagnostics, not the hot path. */
+    public String json() {
+        return new String(wire, header, wire.length - header, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "Frame[" + json() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package org.tertulia.protocol;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 
 import tools.jackson.core.JacksonException;
@@ -90,9 +91,16 @@ public final class JsonCodec implements MessageEncoder {
         return node.asLong();
     }
 
+    /** Encodes one frame: the JSON written straight to UTF-8 bytes, then framed once. */
     @Override
     public Frame encode(ServerMessage message) {
-        return Frame.of(toJson(message));
+        Utf8Out out = new Utf8Out();
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            write(message, g);
+            g.writeEndObject();
+        }
+        return Frame.ofUtf8(out.bytes(), 0, out.size());
     }
 
     /** The JSON text of one frame. */
@@ -104,6 +112,18 @@ public final class JsonCodec implements MessageEncoder {
             g.writeEndObject();
         }
         return out.toString();
+    }
+
+    /** A byte sink whose array the frame copies from without another copy first. */
+    private static final class Utf8Out extends ByteArrayOutputStream {
+
+        Utf8Out() {
+            super(192);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     private static void write(ServerMessage message, JsonGenerator g) {

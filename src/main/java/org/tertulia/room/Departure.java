@@ -20,6 +20,10 @@ public enum Departure {
     TOO_BIG(false),
     /** A binary frame: this protocol is text only. */
     UNSUPPORTED_DATA(false),
+    /** Text that is not UTF-8. */
+    INVALID_TEXT(false),
+    /** Frames that break the WebSocket protocol (unmasked, unknown opcode, a bad fragment). */
+    PROTOCOL_ERROR(false),
     /** The server is shutting down. */
     SHUTDOWN(true),
     /** Its session went on over another connection (the client came back, or another tab took over). */

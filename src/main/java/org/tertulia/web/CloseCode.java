@@ -19,6 +19,10 @@ enum CloseCode {
     UNRESPONSIVE(1001, "no pong within the timeout", true),
     /** A frame larger than the limit. */
     TOO_BIG(1009, "frame too large", false),
+    /** Text that is not UTF-8. */
+    INVALID_TEXT(1007, "text must be UTF-8", false),
+    /** Frames that break the WebSocket protocol. */
+    PROTOCOL_ERROR(1002, "protocol error", false),
     /** The node holds as many connections as it may. */
     TRY_AGAIN_LATER(1013, "server full, try again later", false),
     /**
@@ -46,6 +50,8 @@ enum CloseCode {
             case FLOODING -> FLOODING;
             case TOO_BIG -> TOO_BIG;
             case UNSUPPORTED_DATA -> UNSUPPORTED_DATA;
+            case INVALID_TEXT -> INVALID_TEXT;
+            case PROTOCOL_ERROR -> PROTOCOL_ERROR;
             case SHUTDOWN -> GOING_AWAY;
             case REPLACED -> REPLACED;
         };

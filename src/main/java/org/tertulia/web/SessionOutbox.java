@@ -1,71 +1,64 @@
 package org.tertulia.web;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.OpCode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.tertulia.protocol.Frame;
 import org.tertulia.room.Departure;
 import org.tertulia.room.Outbox;
 
 /**
- * The outbox of one WebSocket connection. Frames wait in a queue bounded in bytes; a drain,
- * run on a writer thread rather than the broadcaster's, hands everything queued by then to
- * the connection's frame flusher at once, all but the last marked for batching, so the
- * frames of many broadcasts leave in one write instead of one system call each. Nothing
- * here blocks: a connection that falls too far behind (too many bytes not yet written) is
- * cut off at once and reported as a slow reader; one that makes no progress for the send
- * timeout is found by the heartbeat ({@link #stalled}).
+ * The outbox of one WebSocket connection: frames wait in a queue bounded in bytes, each the
+ * broadcast's own buffer of wire bytes (header and payload, made once for all recipients),
+ * and the connection's flush loop writes all that waits in one gathering write. Nothing here
+ * blocks: a connection that falls too far behind (too many bytes not yet written) is cut off
+ * at once and reported as a slow reader; one that makes no progress for the send timeout is
+ * found by the heartbeat ({@link #stalled}).
  */
 final class SessionOutbox implements Outbox {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionOutbox.class);
-
-    private static final int IDLE = 0;
-    private static final int ACTIVE = 1;
+    /** Buffers one write takes at most: well under the kernel's limit for a gathering write. */
+    private static final int MOST_PER_WRITE = 512;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
     private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(2);
+    private static final byte[] PING = {(byte) 0x89, 0};
 
-    private final CoreSession session;
+    private final ChatSocket socket;
+    private final FlushLoops.Loop loop;
     private final long maxQueuedBytes;
-    private final Executor writers;
     private final TaskScheduler timer;
     private final WebMetrics metrics;
-    private final Consumer<Departure> cutOff;
 
-    private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
-    // Bytes queued here or handed to the flusher and not yet written.
+    private final ConcurrentLinkedQueue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
+    // Bytes of frames queued here or being written, not yet written.
     private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicInteger state = new AtomicInteger(IDLE);
-    // No more offers: the connection is ending (a close was asked for, or a write failed).
+    // On the loop's list, or about to be: offers then need not put it there again.
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    // No more frames: the connection is ending (a close was asked for, or a write failed).
     private final AtomicBoolean closing = new AtomicBoolean();
     // Why it ends was decided (and counted): the first reason wins.
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final AtomicBoolean closeSent = new AtomicBoolean();
-    private volatile CloseCode pendingClose;
+    // A close frame is queued (or sent): there is only ever one.
+    private final AtomicBoolean closeQueued = new AtomicBoolean();
+    // A write is under way: only the loop starts one, and its end lets the next start.
+    private volatile boolean writing;
+    private volatile ByteBuffer closeFrame;
     private volatile long progressNanos = System.nanoTime();
 
-    /** {@code cutOff} hears, on a writer thread, that this outbox ended its connection by itself. */
-    SessionOutbox(CoreSession session, long maxQueuedBytes, Executor writers, TaskScheduler timer, WebMetrics metrics,
-            Consumer<Departure> cutOff) {
-        this.session = session;
+    SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, TaskScheduler timer,
+            WebMetrics metrics) {
+        this.socket = socket;
+        this.loop = loop;
         this.maxQueuedBytes = maxQueuedBytes;
-        this.writers = writers;
         this.timer = timer;
         this.metrics = metrics;
-        this.cutOff = cutOff;
     }
 
     @Override
@@ -73,87 +66,113 @@ final class SessionOutbox implements Outbox {
         if (closing.get()) {
             return false;
         }
-        long before = pendingBytes.getAndAdd(frame.bytes());
+        long bytes = frame.wireBytes();
+        long before = pendingBytes.getAndAdd(bytes);
         if (before == 0) {
             progressNanos = System.nanoTime();
         }
-        if (before + frame.bytes() > maxQueuedBytes) {
-            pendingBytes.addAndGet(-frame.bytes());
-            // The caller may hold the room's lock: the room hears of it on another thread.
+        if (before + bytes > maxQueuedBytes) {
+            pendingBytes.addAndGet(-bytes);
             if (end(Departure.SLOW_READER)) {
-                drop(CloseCode.SLOW_READER);
-                writers.execute(() -> cutOff.accept(Departure.SLOW_READER));
+                drop(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason());
+                // The caller may hold the room's lock: the room hears of it on another thread.
+                socket.cutOff(Departure.SLOW_READER);
             }
             return false;
         }
-        queue.add(frame);
-        return state.get() == IDLE && state.compareAndSet(IDLE, ACTIVE);
+        queue.add(frame.wire());
+        return !scheduled.get() && scheduled.compareAndSet(false, true);
     }
 
     @Override
     public void flush() {
-        writers.execute(this::drain);
+        loop.schedule(this);
     }
 
-    private void drain() {
-        while (true) {
-            if (closeSent.get()) {
-                // An offer that raced with close() may have queued a frame after the close
-                // went out: nothing may follow a close frame.
-                queue.clear();
-                state.set(IDLE);
-                return;
-            }
-            Frame frame = queue.poll();
-            long bytes = 0;
-            while (frame != null) {
-                Frame next = queue.poll();
-                bytes += frame.bytes();
-                if (next == null) {
-                    // Frames complete in order: the last one's success accounts for the whole batch.
-                    long batch = bytes;
-                    send(frame, Callback.from(() -> written(batch), this::failed), false);
-                } else {
-                    send(frame, Callback.NOOP, true);
-                }
-                frame = next;
-            }
-            CloseCode close = pendingClose;
-            if (close != null && closeSent.compareAndSet(false, true)) {
-                session.close(close.code(), close.reason(), Callback.NOOP);
-            }
-            state.set(IDLE);
-            // An offer may have queued a frame after the last poll but seen ACTIVE: take it over.
-            if (queue.isEmpty() || !state.compareAndSet(IDLE, ACTIVE)) {
-                return;
-            }
+    /** Puts a frame outside the room's order (a ping, a pong) behind what waits, and has it written. */
+    void control(ByteBuffer frame) {
+        if (!closing.get()) {
+            queue.add(frame);
+            schedule();
         }
     }
 
-    private void send(Frame frame, Callback callback, boolean batch) {
-        // Each recipient gets its own view of the shared bytes: the flusher moves the position.
-        session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, ByteBuffer.wrap(frame.utf8())),
-                callback, batch);
+    void ping() {
+        control(ByteBuffer.wrap(PING));
     }
 
-    private void written(long bytes) {
-        pendingBytes.addAndGet(-bytes);
-        progressNanos = System.nanoTime();
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            loop.schedule(this);
+        }
     }
 
-    private void failed(Throwable failure) {
-        closing.set(true);
-        queue.clear();
-        if (closeSent.get()) {
-            // Writes still pending when the close went out fail with it: the close handshake
-            // is under way, and dropping the connection now would lose the close frame.
+    /** Writes what waits, in one gathering write; on the loop's thread only. */
+    void writeOut() {
+        scheduled.set(false);
+        if (writing) {
+            return; // the write under way schedules the next when it ends
+        }
+        ByteBuffer first = queue.poll();
+        if (first == null) {
             return;
         }
-        log.debug("write failed, dropping the connection: {}", failure.toString());
-        session.abort();
+        ByteBuffer[] batch = new ByteBuffer[Math.min(MOST_PER_WRITE, 1 + queue.size())];
+        batch[0] = first;
+        int count = 1;
+        while (count < batch.length) {
+            ByteBuffer next = queue.poll();
+            if (next == null) {
+                break;
+            }
+            batch[count++] = next;
+        }
+        if (count < batch.length) {
+            batch = java.util.Arrays.copyOf(batch, count);
+        }
+        long bytes = 0;
+        boolean closes = false;
+        for (ByteBuffer buffer : batch) {
+            bytes += buffer.remaining();
+            closes |= buffer == closeFrame;
+        }
+        writing = true;
+        socket.write(new Written(bytes, closes), batch);
     }
 
-    /** Bytes queued here or handed to the flusher and not yet written. */
+    /** The end of one write. */
+    private final class Written implements Callback {
+
+        private final long bytes;
+        private final boolean closes;
+
+        Written(long bytes, boolean closes) {
+            this.bytes = bytes;
+            this.closes = closes;
+        }
+
+        @Override
+        public void succeeded() {
+            pendingBytes.addAndGet(-bytes);
+            progressNanos = System.nanoTime();
+            writing = false;
+            if (closes) {
+                socket.closeWritten();
+            } else if (!queue.isEmpty()) {
+                schedule();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            writing = false;
+            closing.set(true);
+            queue.clear();
+            socket.writeFailed(failure);
+        }
+    }
+
+    /** Bytes queued here or being written, not yet written. */
     long queuedBytes() {
         return pendingBytes.get();
     }
@@ -163,16 +182,12 @@ final class SessionOutbox implements Outbox {
         return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
     }
 
-    /** Pings the peer; the ping joins the flusher's queue and never blocks. */
-    void ping() {
-        session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PING), Callback.NOOP, false);
-    }
-
     /**
      * Ends the connection for {@code reason}: after the frames already queued (so a client
-     * learns why, e.g. the rate-limit notice before 1008), except for a slow reader or a peer
-     * that answers no ping, whose queue is dropped ({@link CloseCode#dropsQueue}). When the
-     * peer ended the connection already, only stops taking frames.
+     * learns why, e.g. the rate-limit notice before 1008), except for a slow reader, a peer
+     * that answers no ping and a replaced session, whose queue is dropped
+     * ({@link CloseCode#dropsQueue}). When the peer ended the connection already, only stops
+     * taking frames.
      */
     @Override
     public void close(Departure reason) {
@@ -183,13 +198,19 @@ final class SessionOutbox implements Outbox {
         if (code == null) {
             queue.clear();
         } else if (code.dropsQueue()) {
-            drop(code);
+            drop(code.code(), code.reason());
         } else {
-            pendingClose = code;
-            if (state.get() == IDLE && state.compareAndSet(IDLE, ACTIVE)) {
-                flush();
-            }
+            closeAfterQueue(code.code(), code.reason());
         }
+    }
+
+    /**
+     * Sends a close frame with this code after what is queued, and takes no more frames: the
+     * answer to a client's close, or a close that is no departure from the room (a node that
+     * is full). The departure, if any, is told apart, by {@link #close(Departure)}.
+     */
+    void close(int code, String reason) {
+        closeAfterQueue(code, reason);
     }
 
     /** Decides why the connection ends, if nothing decided it before; false if something did. */
@@ -202,16 +223,52 @@ final class SessionOutbox implements Outbox {
         return true;
     }
 
-    /**
-     * Drops what is queued and sends the close behind whatever the flusher still holds; a
-     * peer that reads nothing (or is gone) will not answer the close handshake, so after a
-     * grace period the socket is dropped.
-     */
-    private void drop(CloseCode code) {
-        queue.clear();
-        if (closeSent.compareAndSet(false, true)) {
-            session.close(code.code(), code.reason(), Callback.NOOP);
+    private void closeAfterQueue(int code, String reason) {
+        if (!closeQueued.compareAndSet(false, true)) {
+            return;
         }
-        timer.schedule(session::abort, Instant.now().plus(CUT_OFF_GRACE));
+        closing.set(true);
+        socket.closing(new org.springframework.web.socket.CloseStatus(code, reason));
+        ByteBuffer frame = closeFrame(code, reason);
+        closeFrame = frame;
+        queue.add(frame);
+        schedule();
+    }
+
+    /**
+     * Drops what is queued and sends the close behind whatever is being written; a peer that
+     * reads nothing (or is gone) will not answer the close handshake, so after a grace period
+     * the socket is dropped.
+     */
+    private void drop(int code, String reason) {
+        queue.clear();
+        ByteBuffer queuedClose = closeFrame;
+        if (queuedClose != null) {
+            queue.add(queuedClose); // a close already on its way goes all the same
+            schedule();
+        } else {
+            closeAfterQueue(code, reason);
+        }
+        timer.schedule(socket::abort, Instant.now().plus(CUT_OFF_GRACE));
+    }
+
+    /** A close frame: its code, then its reason in UTF-8 (at most 123 bytes, as a control frame allows). */
+    static ByteBuffer closeFrame(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = 2 + Math.min(text.length, 123);
+        byte[] frame = new byte[2 + length];
+        Frame.writeHeader(frame, 0x8, length);
+        frame[2] = (byte) (code >>> 8);
+        frame[3] = (byte) code;
+        System.arraycopy(text, 0, frame, 4, length - 2);
+        return ByteBuffer.wrap(frame);
+    }
+
+    /** A pong carrying the ping's payload. */
+    static ByteBuffer pongFrame(byte[] payload) {
+        byte[] frame = new byte[2 + payload.length];
+        Frame.writeHeader(frame, 0xA, payload.length);
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        return ByteBuffer.wrap(frame);
     }
 }

@@ -13,17 +13,26 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 class WebConfig {
 
-    /** Drain outboxes. Drains never block (writes are asynchronous), so one thread per core keeps them moving. */
+    /** The flush loops ({@link FlushLoops}): one per core, as writes never block. */
     @Bean
-    ThreadPoolTaskExecutor wsWriters() {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolTaskExecutor writers = new ThreadPoolTaskExecutor();
-        writers.setThreadNamePrefix("ws-writer-");
-        writers.setCorePoolSize(threads);
-        writers.setMaxPoolSize(threads);
-        writers.setDaemon(true);
-        writers.setAcceptTasksAfterContextClose(true);
-        return writers;
+    ThreadPoolTaskExecutor wsFlushers() {
+        return pool("ws-flush-", Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Odd jobs that must not run where they arise: telling the room of a connection cut off for not reading. */
+    @Bean
+    ThreadPoolTaskExecutor wsTasks() {
+        return pool("ws-task-", 2);
+    }
+
+    private static ThreadPoolTaskExecutor pool(String prefix, int threads) {
+        ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+        pool.setThreadNamePrefix(prefix);
+        pool.setCorePoolSize(threads);
+        pool.setMaxPoolSize(threads);
+        pool.setDaemon(true);
+        pool.setAcceptTasksAfterContextClose(true);
+        return pool;
     }
 
     /** The heartbeat's sweeps and the dropping of connections cut off for not reading. */

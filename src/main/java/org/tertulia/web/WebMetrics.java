@@ -61,6 +61,8 @@ final class WebMetrics {
             case UNRESPONSIVE -> "no-pong";
             case FLOODING -> "flood";
             case UNSUPPORTED_DATA -> "binary";
+            case INVALID_TEXT -> "bad-utf8";
+            case PROTOCOL_ERROR -> "bad-frames";
             default -> tag(why.name());
         };
     }

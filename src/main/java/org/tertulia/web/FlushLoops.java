@@ -1,0 +1,118 @@
+package org.tertulia.web;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * The threads that write to the sockets, one per core, each serving a share of the
+ * connections. A broadcast only queues frames in outboxes and puts each outbox that was idle
+ * on its loop's list, waking the loop if it sleeps; the loop then writes everything an outbox
+ * has gathered by then in one gathering write. The busier the room, the more frames each
+ * write carries: no thread hand-off and no system call per frame.
+ */
+@Component
+final class FlushLoops implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FlushLoops.class);
+
+    /** Stops after GoingAway, whose goodbyes these loops write, and before the web server. */
+    static final int PHASE = GoingAway.PHASE - 256;
+
+    private final ThreadPoolTaskExecutor threads;
+    private final Loop[] loops;
+    private volatile boolean running;
+
+    FlushLoops(@Qualifier("wsFlushers") ThreadPoolTaskExecutor threads) {
+        this.threads = threads;
+        this.loops = new Loop[threads.getMaxPoolSize()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new Loop();
+        }
+    }
+
+    /** The loop that writes for connection {@code id}. */
+    Loop loopFor(long id) {
+        return loops[(int) Math.floorMod(id, (long) loops.length)];
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (Loop loop : loops) {
+            threads.execute(loop);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        for (Loop loop : loops) {
+            loop.wake();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** One writing thread and the outboxes waiting for it. */
+    final class Loop implements Runnable {
+
+        private final ConcurrentLinkedQueue<SessionOutbox> due = new ConcurrentLinkedQueue<>();
+        private volatile Thread thread;
+        private volatile boolean sleeping;
+
+        /** {@code outbox} has frames to write; it is written on this loop's thread, soon. */
+        void schedule(SessionOutbox outbox) {
+            due.add(outbox);
+            if (sleeping) {
+                wake();
+            }
+        }
+
+        private void wake() {
+            Thread sleeper = thread;
+            if (sleeper != null) {
+                LockSupport.unpark(sleeper);
+            }
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            while (running && !Thread.currentThread().isInterrupted()) {
+                SessionOutbox outbox = due.poll();
+                if (outbox != null) {
+                    try {
+                        outbox.writeOut();
+                    } catch (RuntimeException e) {
+                        // One connection's fault must not stop the writing for all the others.
+                        log.warn("writing to a connection failed", e);
+                    }
+                    continue;
+                }
+                sleeping = true;
+                // A schedule() between the poll and here sees sleeping and wakes us; one before
+                // it left something in the queue, which this check finds.
+                if (due.isEmpty() && running) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+            }
+            thread = null;
+        }
+    }
+}
