@@ -7,13 +7,15 @@ import java.nio.charset.StandardCharsets;
  * One server message as it goes on the wire: a complete WebSocket text frame (RFC 6455
  * header, unmasked as a server's frames are, then the UTF-8 JSON), made once and written as
  * it is to every recipient of a broadcast, so no recipient costs an encoding or a framing.
+ * The bytes live outside the heap, where a socket write takes them from without the copy
+ * Java makes of a heap buffer first: one copy per broadcast instead of one per recipient.
  */
 public final class Frame {
 
-    private final byte[] wire;
+    private final ByteBuffer wire;
     private final int header;
 
-    private Frame(byte[] wire, int header) {
+    private Frame(ByteBuffer wire, int header) {
         this.wire = wire;
         this.header = header;
     }
@@ -30,10 +32,10 @@ public final class Frame {
     public static Frame ofUtf8(byte[] utf8, int offset, int length) {
         int payload = length < 0 ? utf8.length - offset : length;
         int header = headerLength(payload);
-        byte[] wire = new byte[header + payload];
-        writeHeader(wire, 0x1, payload);
-        System.arraycopy(utf8, offset, wire, header, payload);
-        return new Frame(wire, header);
+        byte[] head = new byte[header];
+        writeHeader(head, 0x1, payload);
+        ByteBuffer wire = ByteBuffer.allocateDirect(header + payload).put(head).put(utf8, offset, payload).flip();
+        return new Frame(wire.asReadOnlyBuffer(), header);
     }
 
     /** Bytes of a frame header for a payload of {@code payload} bytes. */
@@ -59,24 +61,24 @@ public final class Frame {
         }
     }
 
-    /** The whole frame, header and payload, as a buffer of its own (its position is the caller's). */
+    /** The whole frame, header and payload, as a buffer of its own (its position is the caller's); read-only. */
     public ByteBuffer wire() {
-        return ByteBuffer.wrap(wire);
+        return wire.duplicate();
     }
 
     /** Size of the payload, the JSON's UTF-8 bytes. */
     public int bytes() {
-        return wire.length - header;
+        return wire.limit() - header;
     }
 
     /** Size on the wire, header included. */
     public int wireBytes() {
-        return wire.length;
+        return wire.limit();
     }
 
     /** The JSON text. Decodes the bytes again: for tests and diagnostics, not the hot path. */
     public String json() {
-        return new String(wire, header, wire.length - header, StandardCharsets.UTF_8);
+        return StandardCharsets.UTF_8.decode(wire.duplicate().position(header)).toString();
     }
 
     @Override
