@@ -204,10 +204,6 @@ final class Crowd {
 
     // ---- for the report ----
 
-    int closedUnexpectedly() {
-        return closedUnexpectedly.get();
-    }
-
     long serverErrors() {
         return serverErrors.sum();
     }
