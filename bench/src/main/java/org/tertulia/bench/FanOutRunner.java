@@ -84,14 +84,16 @@ final class FanOutRunner {
     }
 
     /** What one run measured; {@code summary} is a log line of the common figures. */
-    private record Measured(int audience, long expected, long delivered, long lastDelivery, Histogram latency, Servers.Snapshot before,
-            Servers.Snapshot after, long serverErrors, String unechoed, String problems, String summary) {
+    private record Measured(int audience, long expected, long delivered, long lastDelivery, Histogram latency,
+            Servers.Snapshot before, Servers.Snapshot after, long serverErrors, int lost, String unechoed, String problems,
+            String summary) {
     }
 
     private Measured run(Crowd crowd, FanOut run, int audience, long deadline) throws InterruptedException {
         long expected = (long) audience * run.senders() * run.messages();
         crowd.fanOut(run);
         long errors0 = crowd.serverErrors();
+        int lost0 = crowd.closedUnexpectedly();
         Servers.Snapshot before = servers.snapshot();
         List<ChatClient> clients = crowd.clients();
         for (int s = 0; s < run.senders(); s++) {
@@ -137,7 +139,8 @@ final class FanOutRunner {
                 h.percentile(0.50) / 1000.0, h.percentile(0.99) / 1000.0, h.max() / 1000.0, perDelivery(cpuUs, delivered),
                 perDelivery(genUs, delivered), crowd.problems());
         return new Measured(audience, expected, delivered, run.lastDeliveryNanos(), h, before, after,
-                crowd.serverErrors() - errors0, unechoed.toString(), crowd.problems(), summary);
+                crowd.serverErrors() - errors0, crowd.closedUnexpectedly() - lost0, unechoed.toString(), crowd.problems(),
+                summary);
     }
 
     /** The figures both kinds of run share, {@code wallMs} being the time the deliveries took. */
@@ -181,6 +184,8 @@ final class FanOutRunner {
         // The generator may use only the CPUs it was pinned to; near all of them, it was the ceiling.
         results.put(k + "generator_saturated", generatorCores >= 0.9 * Runtime.getRuntime().availableProcessors() ? 1 : 0);
         results.put(k + "server_errors", m.serverErrors);
+        // The crowd's problems below are its whole history; this is what this run alone lost.
+        results.put(k + "connections_lost", m.lost);
         results.put(k + "problems", m.problems);
         results.put(k + "lost_messages", m.unechoed);
     }

@@ -179,6 +179,7 @@ final class Table {
         add(p, "latency p99 (ms)", k + "p99_us", 0.001, 1, true);
         add(p, "latency max (ms)", k + "max_us", 0.001, 1, true);
         add(p, "missing deliveries", k + "missing", 1, 0, true);
+        add(p, "connections lost during the run", k + "connections_lost", 1, 0, true);
         add(p, "generator CPU us/delivery", k + "generator_cpu_us_per_delivery", 1, 3, true);
         add(p, "generator cores busy", k + "generator_cores", 1, 2, true);
         add(p, "generator GC pauses (ms)", k + "generator_gc_ms", 1, 0, true);
@@ -255,7 +256,9 @@ final class Table {
                 boolean problem = (k.endsWith(".problems") || k.endsWith(".setup_problem") || k.endsWith(".lost_messages")
                         || k.endsWith(".skipped") || k.startsWith("not_quiet.")) && !v.isBlank();
                 if (problem) {
-                    notes.append("- ").append(who).append(", ").append(k).append(": ").append(v).append('\n');
+                    // A crowd's problems accumulate over its phase (a fan-out crowd: all its sizes and runs).
+                    String scope = k.endsWith(".problems") ? " (its crowd so far)" : "";
+                    notes.append("- ").append(who).append(", ").append(k).append(scope).append(": ").append(v).append('\n');
                 } else if (k.endsWith(".sustained") && v.equals("0")) {
                     String p = k.substring(0, k.length() - "sustained".length());
                     String[] n = p.split("\\.");
