@@ -90,6 +90,9 @@ final class Table {
         }
         sb.append('\n');
         sb.append("- Pinned: ").append(meta.getOrDefault("pinned", "?")).append('\n');
+        if (meta.containsKey("profiled")) {
+            sb.append("- **Profiled**: ").append(meta.get("profiled")).append('\n');
+        }
         sb.append("- Our server: ").append(meta.getOrDefault("server.java", "?")).append("; JVM options `")
                 .append(meta.getOrDefault("server.jvm_opts", "")).append("` (")
                 .append(meta.getOrDefault("server.jvm_opts_source", "?")).append(")\n");
@@ -116,7 +119,8 @@ final class Table {
                 .append(Math.round(FanOutRunner.SUSTAINED * 100)).append("% of the offered deliveries/s\n");
         sb.append("- Cells: median [min–max] over the runs of that column, \"(n=k)\" when only k runs gave the"
                 + " figure. Ratio columns (a / b): median [min–max] of the per-round ratios, each round's figure of a"
-                + " divided by the same round's figure of b. \"k/n runs\": how many of the n runs passed.\n\n");
+                + " divided by the same round's figure of b, over the k rounds where both have it and b is not 0"
+                + " (\"(n=k)\" when k < R). \"k/n runs\": how many of the n runs passed.\n\n");
     }
 
     private void defineRows() {
@@ -203,7 +207,8 @@ final class Table {
         }
         for (Ratio r : ratios) {
             Stats s = row.kind == Kind.RUNS ? null : Stats.of(runs.ratios(r.numerator(), r.denominator(), row.key));
-            sb.append(' ').append(s == null ? "-" : range(s, 1, 2, false)).append(" |");
+            String text = s == null ? "-" : range(s, 1, 2, false);
+            sb.append(' ').append(s != null && s.n() < runs.rounds() ? text + " (n=" + s.n() + ")" : text).append(" |");
         }
         sb.append(row.kind == Kind.RUNS ? "" : row.lowerIsBetter ? " lower" : " higher").append(" |\n");
     }
