@@ -1,5 +1,7 @@
 package org.tertulia.bench;
 
+import java.util.concurrent.TimeUnit;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -180,19 +182,28 @@ final class ChatClient extends ChannelInboundHandlerAdapter {
         run.delivered(slot, now - sentNanos, now);
         if (sender == senderIndex && sending == run) {
             echoed.set(seq);
-            inFlight--;
-            pump();
+            if (!run.paced()) {
+                inFlight--;
+                pump();
+            }
         }
     }
 
-    /** Called on the event loop: become sender {@code index} of {@code run} and fill the window. */
+    /**
+     * Called on the event loop: become sender {@code index} of {@code run}, and either fill
+     * the window (windowed) or start sending on the run's schedule (paced).
+     */
     void startSending(FanOut run, int index) {
         sending = run;
         senderIndex = index;
         sent = 0;
         inFlight = 0;
         echoed = new java.util.BitSet(run.messages());
-        pump();
+        if (run.paced()) {
+            pace();
+        } else {
+            pump();
+        }
     }
 
     /** After the run and a barrier: what this sender sent that never came back to it (diagnostics). */
@@ -208,35 +219,67 @@ final class ChatClient extends ChannelInboundHandlerAdapter {
             }
         }
         return missing == 0 ? "" : "sender " + senderIndex + ": " + missing + " of " + sent + " sent never echoed (seq "
-                + sb.toString().trim() + (missing > 5 ? " ..." : "") + "), " + (run().messages() - sent) + " unsent";
+                + sb.toString().trim() + (missing > 5 ? " ..." : "") + "), " + (sending.messages() - sent) + " unsent";
     }
 
-    private FanOut run() {
-        return sending;
-    }
-
+    /** Windowed: send while fewer than W of our messages are in flight. */
     private void pump() {
         FanOut run = sending;
         boolean wrote = false;
         while (inFlight < run.window() && sent < run.messages()) {
-            ByteBuf out = ctx.alloc().buffer(112);
-            ByteBufUtil.writeAscii(out, "{\"type\":\"message\",\"text\":\"");
-            out.writeBytes(run.tag());
-            ByteBufUtil.writeAscii(out, Integer.toString(senderIndex));
-            out.writeByte('.');
-            ByteBufUtil.writeAscii(out, Integer.toString(sent));
-            out.writeByte('.');
-            ByteBufUtil.writeAscii(out, Long.toString(System.nanoTime()));
-            ByteBufUtil.writeAscii(out, "\",\"date\":");
-            ByteBufUtil.writeAscii(out, Long.toString(System.currentTimeMillis()));
-            out.writeByte('}');
-            ctx.write(new TextWebSocketFrame(out));
-            sent++;
+            write(run, System.nanoTime());
             inFlight++;
             wrote = true;
         }
         if (wrote) {
             ctx.flush();
         }
+    }
+
+    /**
+     * Paced: send every message that is due (all of them if the loop woke up late: the
+     * schedule is kept, never stretched), then sleep until the next one is due. Netty's
+     * timer wakes to about a millisecond; any lateness is recorded and counts in latency.
+     */
+    private void pace() {
+        FanOut run = sending;
+        if (run != crowd.fanOut() || !channel.isActive()) {
+            return; // the run was abandoned (timeout) or this connection is gone
+        }
+        long now = System.nanoTime();
+        boolean wrote = false;
+        while (sent < run.messages()) {
+            long due = run.intendedNanos(senderIndex, sent);
+            if (due > now) {
+                break;
+            }
+            run.sentLate(slot, now - due);
+            write(run, due);
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (sent < run.messages()) {
+            long wait = run.intendedNanos(senderIndex, sent) - System.nanoTime();
+            ctx.executor().schedule(this::pace, Math.max(0, wait), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Writes (unflushed) the next message, stamped with {@code stampNanos} for the latency. */
+    private void write(FanOut run, long stampNanos) {
+        ByteBuf out = ctx.alloc().buffer(112);
+        ByteBufUtil.writeAscii(out, "{\"type\":\"message\",\"text\":\"");
+        out.writeBytes(run.tag());
+        ByteBufUtil.writeAscii(out, Integer.toString(senderIndex));
+        out.writeByte('.');
+        ByteBufUtil.writeAscii(out, Integer.toString(sent));
+        out.writeByte('.');
+        ByteBufUtil.writeAscii(out, Long.toString(stampNanos));
+        ByteBufUtil.writeAscii(out, "\",\"date\":");
+        ByteBufUtil.writeAscii(out, Long.toString(System.currentTimeMillis()));
+        out.writeByte('}');
+        ctx.write(new TextWebSocketFrame(out));
+        sent++;
     }
 }

@@ -204,6 +204,7 @@ final class Crowd {
 
     // ---- for the report ----
 
+    /** Connections that ended without our asking so far (the server closed them, or they failed). */
     int closedUnexpectedly() {
         return closedUnexpectedly.get();
     }

@@ -26,8 +26,11 @@ import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The client side of the load: one small shared group of event loops (non-blocking I/O,
- * two threads by default) carrying every simulated client's WebSocket. With several server
- * URLs (the nodes of a cluster) client i connects to URL i % n.
+ * two threads by default) carrying every simulated client's WebSocket, and one more event
+ * loop for the first S clients of every crowd, the fan-out senders. The senders have their
+ * own loop so that their sending (a paced schedule, or the next message of a window) is not
+ * held up behind the reads of hundreds of receiving sockets. With several server URLs (the
+ * nodes of a cluster) client i connects to URL i % n.
  */
 final class Load implements AutoCloseable {
 
@@ -37,27 +40,32 @@ final class Load implements AutoCloseable {
     private final List<URI> uris;
     private final InetSocketAddress[] addresses;
     private final EventLoopGroup group;
+    private final EventLoopGroup senderGroup;
+    private final int senders;
     private final Bootstrap base;
     private final Map<EventExecutor, Integer> slots = new IdentityHashMap<>();
     private final int threads;
     private final long handshakeTimeoutMillis;
 
-    Load(List<URI> uris, int threads, long handshakeTimeoutMillis) {
+    Load(List<URI> uris, int threads, int senders, long handshakeTimeoutMillis) {
         if (uris.isEmpty()) {
             throw new IllegalArgumentException("no server URL");
         }
         this.uris = List.copyOf(uris);
         this.threads = threads;
+        this.senders = senders;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.addresses = new InetSocketAddress[uris.size()];
         for (int i = 0; i < uris.size(); i++) {
             addresses[i] = new InetSocketAddress(uris.get(i).getHost(), uris.get(i).getPort());
         }
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.senderGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         int i = 0;
         for (EventExecutor executor : group) {
             slots.put(executor, i++);
         }
+        slots.put(senderGroup.next(), i);
         this.base = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -65,24 +73,21 @@ final class Load implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeoutMillis);
     }
 
-    int threads() {
-        return threads;
+    /** How many event loops carry clients (the receivers' and the senders'), for per-thread statistics. */
+    int loops() {
+        return threads + 1;
     }
 
-    /** The index of an event loop of this group, for per-thread statistics. */
+    /** The index of one of the event loops, 0 to loops() - 1, for per-thread statistics. */
     int slot(EventExecutor loop) {
         Integer slot = slots.get(loop);
         return slot == null ? 0 : slot;
     }
 
-    /** How many server URLs the clients are spread over. */
-    int servers() {
-        return uris.size();
-    }
-
     /**
      * Starts connecting one client, the {@code index}-th of its crowd, to server URL
-     * {@code index % servers()}; everything after happens on its event loop.
+     * {@code index % (number of URLs)}, on the senders' loop if it is one of the first S;
+     * everything after happens on its event loop.
      */
     ChannelFuture connect(ChatClient client, int index) {
         int server = Math.floorMod(index, uris.size());
@@ -96,7 +101,7 @@ final class Load implements AutoCloseable {
                 .generateOriginHeader(false)
                 .withUTF8Validator(false)
                 .build();
-        return base.clone()
+        return base.clone(index < senders ? senderGroup : group)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -114,8 +119,8 @@ final class Load implements AutoCloseable {
 
     /** Runs a no-op on every event loop and waits: afterwards their plain writes are visible here. */
     void barrier() throws InterruptedException {
-        CountDownLatch latch = new CountDownLatch(threads);
-        for (EventExecutor executor : group) {
+        CountDownLatch latch = new CountDownLatch(loops());
+        for (EventExecutor executor : slots.keySet()) {
             executor.execute(latch::countDown);
         }
         latch.await(10, TimeUnit.SECONDS);
@@ -123,6 +128,8 @@ final class Load implements AutoCloseable {
 
     @Override
     public void close() {
+        senderGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        senderGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

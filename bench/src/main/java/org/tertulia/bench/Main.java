@@ -1,8 +1,9 @@
 package org.tertulia.bench;
 
 /**
- * Entry point. {@code run} loads one server and writes its figures; {@code report} puts
- * two or three servers' figures side by side (ours, the peer, ours as a cluster). {@code script/bench} drives both.
+ * Entry point. {@code run} loads one server (or cluster) once and writes its figures;
+ * {@code report} summarises every run of an invocation (medians, ranges, per-round ratios).
+ * {@code script/bench} drives both.
  */
 public final class Main {
 
@@ -13,18 +14,22 @@ public final class Main {
                 --pid P1,P2,...         the server processes whose CPU and RSS are summed (the nodes)
                 --redis-pid PID         a cluster's Redis: added to the sums, and reported apart
                 --out FILE              results (key=value), default NAME.properties
+                --column C --round R --position P   where this run sits in an invocation (for report)
                 --server-desc TEXT      what the server is (recorded as is)
-                --idle LIST             idle signed-in connections to hold, e.g. 1000,10000 ("none" skips)
-                --join LIST             join storm sizes, e.g. 1000,5000
-                --fanout LIST           fan-out sizes (N clients), e.g. 250,500,1000,2000
-                --senders S --messages M --window W     fan-out load (10, 200, 8)
+                --idle LIST             idle signed-in connections to hold, e.g. 1000,10000 (none)
+                --join LIST             join storm sizes, e.g. 1000,5000,10000 (none)
+                --fanout LIST           fan-out sizes (N clients), e.g. 250,1000,2000 (none)
+                --senders S --messages M --window W     saturation fan-out load (10, 200, 8)
+                --rates LIST            paced fan-outs after each saturation run, in deliveries/s (none)
+                --paced-seconds D       length of each paced schedule (10)
                 --connect-window K      handshakes pending at once (128)
                 --gc-cmd CMD            shell command run before each RSS reading (e.g. jcmd PID GC.run)
                 --threads T             generator event loops (2)
                 --warmup false          skip the unreported warm-up (300 clients, 10 x 50 messages)
-                --idle-timeout-s (240), --join-timeout-s (180), --fanout-timeout-s (90), --handshake-timeout-s (60)
-              java -jar tertulia-bench.jar report --out DIR [--ours FILE] [--peer FILE] [--cluster FILE]
-                                                  [--ours-name X] [--peer-name Y] [--cluster-name Z]
+                --idle-timeout-s (120), --join-timeout-s (120), --fanout-timeout-s (90), --handshake-timeout-s (60)
+              java -jar tertulia-bench.jar report --out DIR
+                reads DIR/runs/*.properties and DIR/meta.properties; writes summary.md, results.json,
+                results.csv, fanout.svg in DIR
             """;
 
     private Main() {

@@ -90,10 +90,6 @@ final class Proc {
         return -1;
     }
 
-    static boolean alive(String pid) {
-        return Files.exists(Path.of("/proc", pid));
-    }
-
     /**
      * TcpExt ListenOverflows + ListenDrops from /proc/net/netstat: SYNs or handshakes a
      * listener dropped because its accept queue was full (then the client retries after ~1 s).
