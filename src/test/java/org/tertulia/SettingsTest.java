@@ -7,10 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /** A setting out of its bounds stops the start, and the operator is told which setting and why. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -44,6 +46,15 @@ class SettingsTest {
     void theDefaultsStartAServer() {
         try (ConfigurableApplicationContext context = start()) {
             assertThat(context.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void aMemoryNodeBuildsNoRedisClientAndKeepsTheOperatorsExclusions() {
+        try (ConfigurableApplicationContext context = start(
+                "--spring.autoconfigure.exclude=org.springframework.boot.micrometer.metrics.autoconfigure.jvm.JvmMetricsAutoConfiguration")) {
+            assertThat(context.getBeanNamesForType(RedisConnectionFactory.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(JvmGcMetrics.class)).isEmpty();
         }
     }
 

@@ -1,21 +1,55 @@
 package org.tertulia.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
- * Stops the start at once when {@code tertulia.cluster.mode} names no mode, with Spring's
- * usual report of the setting and its value. Without it the room would be wired for neither
- * mode and the start would fail later, on a missing bean, saying nothing about the setting.
+ * Reads {@code tertulia.cluster.mode} before anything is wired.
+ *
+ * <p>A value that names no mode stops the start at once, with Spring's usual report of the
+ * setting and its value; without this the room would be wired for neither mode and the start
+ * would fail later, on a missing bean, saying nothing about the setting.
+ *
+ * <p>In {@code memory} mode Spring Boot's Redis auto-configurations are excluded: they would
+ * otherwise build a Lettuce client (Netty event loops, Reactor, their classes) that nothing
+ * uses, tens of megabytes of a node that needs no outside service.
  */
 final class ClusterModeCheck implements EnvironmentPostProcessor, Ordered {
 
+    static final String EXCLUDE = "spring.autoconfigure.exclude";
+
+    /** Spring Boot 4's auto-configurations from spring-boot-data-redis. */
+    static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration");
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Binder.get(environment).bind("tertulia.cluster.mode", ClusterProperties.Mode.class);
+        Binder binder = Binder.get(environment);
+        ClusterProperties.Mode mode = binder.bind("tertulia.cluster.mode", ClusterProperties.Mode.class)
+                .orElse(ClusterProperties.Mode.MEMORY);
+        if (mode == ClusterProperties.Mode.MEMORY) {
+            // Whatever the operator excluded stays excluded: the merged list replaces it, in
+            // whichever form (comma-separated or indexed) it was given.
+            List<String> excluded = new ArrayList<>(binder.bind(EXCLUDE, Bindable.listOf(String.class))
+                    .orElse(List.of()));
+            REDIS_AUTO_CONFIGURATIONS.stream().filter(name -> !excluded.contains(name)).forEach(excluded::add);
+            environment.getPropertySources().addFirst(
+                    new MapPropertySource("tertulia-memory-mode", Map.of(EXCLUDE, String.join(",", excluded))));
+        }
     }
 
     /** After the configuration files are read. */
