@@ -51,6 +51,8 @@ final class SessionOutbox implements Outbox {
     private volatile boolean writing;
     private volatile ByteBuffer closeFrame;
     private volatile long progressNanos = System.nanoTime();
+    private volatile long dueNanos;
+    private volatile long writtenNanos = System.nanoTime() - (1L << 40);
 
     SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, TaskScheduler timer,
             WebMetrics metrics) {
@@ -107,6 +109,20 @@ final class SessionOutbox implements Outbox {
         }
     }
 
+    /** To be written when its linger ends, at {@code nanos}. */
+    void due(long nanos) {
+        dueNanos = nanos;
+    }
+
+    long dueNanos() {
+        return dueNanos;
+    }
+
+    /** When its last write started. */
+    long writtenNanos() {
+        return writtenNanos;
+    }
+
     /** Writes what waits, in one gathering write; on the loop's thread only. */
     void writeOut() {
         scheduled.set(false);
@@ -137,6 +153,7 @@ final class SessionOutbox implements Outbox {
             closes |= buffer == closeFrame;
         }
         writing = true;
+        writtenNanos = System.nanoTime();
         socket.write(new Written(bytes, closes), batch);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -38,10 +39,12 @@ record WebProperties(
     /**
      * @param maxQueued   bytes queued for one connection before it is cut off as a slow reader
      * @param sendTimeout longest bytes may wait for one connection with none written before it is cut off
+     * @param linger      how long frames wait for more to join them in one write
      */
     record Outbox(
             @DefaultValue("1MB") @Positive DataSize maxQueued,
-            @DefaultValue("10s") @Positive Duration sendTimeout) {
+            @DefaultValue("10s") @Positive Duration sendTimeout,
+            @DefaultValue("30ms") @PositiveOrZero Duration linger) {
     }
 
     /**
