@@ -68,7 +68,13 @@ EXPOSE 8080
 #   pauses) is worth it only for large heaps with spare cores, and costs memory headroom.
 # - ExitOnOutOfMemoryError: die at once and let the orchestrator restart the container,
 #   rather than limp on with half-dead threads and connections.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+# - The rest keep an idle node small (measured in docs/benchmarks.md): the heap starts at
+#   16 MB instead of 1/64 of the machine's memory and gives back what a crowd left behind
+#   (Min/MaxHeapFreeRatio, and a collection after a minute without one:
+#   G1PeriodicGCInterval); 1 MB regions instead of up to 32 MB, so a small live set does
+#   not hold whole large regions; G1's marking stack starts at 2 MB instead of 32 MB (it
+#   grows if a marking ever needs more).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000 -XX:G1HeapRegionSize=1m -XX:MarkStackSize=256k"
 
 # Exec form, and "exec" replaces the shell, so the JVM is PID 1 and gets docker stop's
 # SIGTERM itself: Spring's graceful shutdown then closes every chat client with 1001
