@@ -19,7 +19,10 @@ import org.springframework.stereotype.Component;
  * <p>A frame for a connection that was written less than {@code tertulia.web.outbox.linger}
  * ago waits that long for others to join it; a frame after a quieter spell goes out at once.
  * So a lone line in a calm room is not delayed, while a busy room's lines leave a few to a
- * write. On this machine a write system call costs as much as a dozen frames in it.
+ * write. An outbox that gathers {@link SessionOutbox#WORTH_A_WRITE} bytes while it lingers is
+ * written at once: at that size the write pays for itself, and waiting longer would only add
+ * latency (and, for a sender that waits for its own lines, cut the room's throughput). On this
+ * machine a write system call on a loopback socket costs as much as a dozen frames in it.
  */
 @Component
 final class FlushLoops implements SmartLifecycle {
@@ -28,6 +31,9 @@ final class FlushLoops implements SmartLifecycle {
 
     /** Stops after GoingAway, whose goodbyes these loops write, and before the web server. */
     static final int PHASE = GoingAway.PHASE - 256;
+
+    /** How early a linger may end so that several end in one wake-up of the loop. */
+    private static final long SLACK_NANOS = 1_000_000;
 
     private final ThreadPoolTaskExecutor threads;
     private final long lingerNanos;
@@ -77,11 +83,13 @@ final class FlushLoops implements SmartLifecycle {
     /** One writing thread and the outboxes waiting for it. */
     final class Loop implements Runnable {
 
-        // Outboxes to write now, and outboxes lingering, to write when their linger ends. Both
-        // are in the order they were listed, which for the second is the order their lingers
-        // end, give or take the moment between reading the clock and adding to the queue.
+        // Outboxes to write now, and outboxes lingering, each with the moment its linger ends.
+        // Both are in the order they were listed, which for the second is the order their
+        // lingers end, give or take the moment between reading the clock and adding to the
+        // queue. An outbox written early (it filled up) may still have an entry here: when that
+        // entry comes due, writing it writes what has come since, or nothing.
         private final ConcurrentLinkedQueue<SessionOutbox> due = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<SessionOutbox> lingering = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Lingering> lingering = new ConcurrentLinkedQueue<>();
         private volatile Thread thread;
         private volatile boolean sleeping;
 
@@ -89,11 +97,25 @@ final class FlushLoops implements SmartLifecycle {
         void schedule(SessionOutbox outbox) {
             long now = System.nanoTime();
             if (lingerNanos > 0 && now - outbox.writtenNanos() < lingerNanos) {
-                outbox.due(now + lingerNanos);
-                lingering.add(outbox);
+                outbox.lingering(true);
+                // A sleeping loop has its alarm set for the first linger to end, which is no
+                // later than this one: only a loop asleep with none lingering needs waking.
+                boolean first = lingering.isEmpty();
+                lingering.add(new Lingering(outbox, now + lingerNanos));
+                if (first && sleeping) {
+                    wake();
+                }
             } else {
                 due.add(outbox);
+                if (sleeping) {
+                    wake();
+                }
             }
+        }
+
+        /** A lingering {@code outbox} holds enough to be worth a write of its own: written soon. */
+        void promote(SessionOutbox outbox) {
+            due.add(outbox);
             if (sleeping) {
                 wake();
             }
@@ -113,11 +135,13 @@ final class FlushLoops implements SmartLifecycle {
                 SessionOutbox outbox = due.poll();
                 long wait = 0;
                 if (outbox == null) {
-                    SessionOutbox next = lingering.peek();
+                    Lingering next = lingering.peek();
                     if (next != null) {
                         wait = next.dueNanos() - System.nanoTime();
-                        if (wait <= 0) {
-                            outbox = lingering.poll();
+                        // Lingers ending within a moment of each other are written in one
+                        // wake-up, not one alarm each.
+                        if (wait <= SLACK_NANOS) {
+                            outbox = lingering.poll().outbox();
                         }
                     }
                 }
@@ -144,5 +168,9 @@ final class FlushLoops implements SmartLifecycle {
             }
             thread = null;
         }
+    }
+
+    /** An outbox waiting for its linger to end at {@code dueNanos}. */
+    private record Lingering(SessionOutbox outbox, long dueNanos) {
     }
 }

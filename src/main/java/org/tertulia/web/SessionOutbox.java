@@ -26,6 +26,8 @@ final class SessionOutbox implements Outbox {
 
     /** Buffers one write takes at most: well under the kernel's limit for a gathering write. */
     private static final int MOST_PER_WRITE = 512;
+    /** Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting. */
+    static final int WORTH_A_WRITE = 4_096;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
     private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(2);
     private static final byte[] PING = {(byte) 0x89, 0};
@@ -51,7 +53,7 @@ final class SessionOutbox implements Outbox {
     private volatile boolean writing;
     private volatile ByteBuffer closeFrame;
     private volatile long progressNanos = System.nanoTime();
-    private volatile long dueNanos;
+    private volatile boolean lingering;
     private volatile long writtenNanos = System.nanoTime() - (1L << 40);
 
     SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, TaskScheduler timer,
@@ -83,7 +85,15 @@ final class SessionOutbox implements Outbox {
             return false;
         }
         queue.add(frame.wire());
-        return !scheduled.get() && scheduled.compareAndSet(false, true);
+        if (scheduled.get()) {
+            // Lingering, and already enough for a write that pays for itself: no more waiting.
+            if (lingering && before + bytes >= WORTH_A_WRITE) {
+                lingering = false;
+                loop.promote(this);
+            }
+            return false;
+        }
+        return scheduled.compareAndSet(false, true);
     }
 
     @Override
@@ -109,13 +119,9 @@ final class SessionOutbox implements Outbox {
         }
     }
 
-    /** To be written when its linger ends, at {@code nanos}. */
-    void due(long nanos) {
-        dueNanos = nanos;
-    }
-
-    long dueNanos() {
-        return dueNanos;
+    /** Whether it waits for its linger to end (see {@link FlushLoops}). */
+    void lingering(boolean waiting) {
+        lingering = waiting;
     }
 
     /** When its last write started. */
@@ -125,6 +131,7 @@ final class SessionOutbox implements Outbox {
 
     /** Writes what waits, in one gathering write; on the loop's thread only. */
     void writeOut() {
+        lingering = false;
         scheduled.set(false);
         if (writing) {
             return; // the write under way schedules the next when it ends
