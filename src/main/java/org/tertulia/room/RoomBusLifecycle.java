@@ -40,6 +40,7 @@ final class RoomBusLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        view.close();
         bus.stop();
     }
 

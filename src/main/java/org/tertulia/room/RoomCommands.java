@@ -37,6 +37,15 @@ public final class RoomCommands {
         this.metrics = metrics;
     }
 
+    /**
+     * Whether the room takes newcomers: from when this node has joined the room's order (its
+     * bus has begun: at once in memory, once Redis answers in a cluster) until its shutdown
+     * begins. A connection let in before would sign in to a room whose events never reach it.
+     */
+    public boolean isOpen() {
+        return view.isOpen();
+    }
+
     /** A new connection: gives it an id and tells it so. */
     public Member join(Outbox outbox) {
         Member member = new Member(ids.next(), outbox, new RateLimits(settings, System.nanoTime()));

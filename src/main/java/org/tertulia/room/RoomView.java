@@ -35,6 +35,7 @@ public final class RoomView {
     private final UserlistPacing userlists;
     private final Fanout fanout;
     private final RoomMetrics metrics;
+    private volatile boolean open;
 
     RoomView(RoomProperties settings, MessageEncoder encoder, TaskScheduler scheduler, RoomMetrics metrics) {
         this.encoder = encoder;
@@ -92,6 +93,17 @@ public final class RoomView {
             recall.begin(position);
             return null;
         });
+        open = true;
+    }
+
+    /** No newcomers from now on: the node is leaving the room. */
+    void close() {
+        open = false;
+    }
+
+    /** Whether this node follows the room's order, so that a newcomer would see it. */
+    boolean isOpen() {
+        return open;
     }
 
     private <T> T locked(Supplier<T> action) {

@@ -26,6 +26,7 @@ final class WebMetrics {
     private final Counter closedFull;
     private final Counter refusedOrigin;
     private final Counter refusedFull;
+    private final Counter refusedNotReady;
 
     WebMetrics(MeterRegistry registry, OpenConnections open) {
         Gauge.builder("tertulia.connections.open", open::size).description("Open WebSocket connections on this node")
@@ -43,6 +44,7 @@ final class WebMetrics {
         closedFull = closes(registry, "full");
         refusedOrigin = refused(registry, "origin");
         refusedFull = refused(registry, "full");
+        refusedNotReady = refused(registry, "not-ready");
     }
 
     private static Counter closes(MeterRegistry registry, String reason) {
@@ -94,6 +96,10 @@ final class WebMetrics {
     /** A connection past the cap, closed with 1013 after its handshake. */
     void closedFull() {
         closedFull.increment();
+    }
+
+    void refusedNotReady() {
+        refusedNotReady.increment();
     }
 
     void refusedOrigin() {
