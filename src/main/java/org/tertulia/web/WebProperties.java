@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedOrigins origins allowed to open a socket besides the server's own
  * @param trustedProxies address blocks (CIDR) of the proxies whose X-Forwarded-For the
  *                       connection log believes
+ * @param acceptBacklog  connections the kernel may hold completed but not yet accepted (the
+ *                       listen backlog; Linux caps it at {@code net.core.somaxconn})
  * @param outbox         bounds on what may wait to be written to one connection
  * @param heartbeat      pings to idle connections, and how long a pong may take
  */
@@ -33,6 +35,7 @@ record WebProperties(
         @DefaultValue({}) @NotNull List<String> allowedOrigins,
         @DefaultValue({"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
         @NotNull List<String> trustedProxies,
+        @DefaultValue("1024") @Positive int acceptBacklog,
         @DefaultValue @Valid Outbox outbox,
         @DefaultValue @Valid Heartbeat heartbeat) {
 

@@ -1,46 +1,78 @@
 package org.tertulia.web;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Executor;
 
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
-/** The {@code /chat} endpoint: handshake rules, and the upgrade to this server's own WebSocket transport. */
+/**
+ * The {@code /chat} endpoint: Spring's handshake (method, headers, version, subprotocol) with
+ * our checks in front of it (origin, the node's readiness and connection cap, the client's
+ * address), then the upgrade to this server's own WebSocket transport.
+ *
+ * <p>The endpoint is a servlet of its own, mapped to exactly {@value #PATH}, rather than a
+ * route of Spring MVC's {@code DispatcherServlet}: a handshake has no use for MVC's handler
+ * lookup, and on a server that has just (re)started, when every client comes back at once, the
+ * handshake is most of the work. For the same reason it is not timed as an HTTP request
+ * ({@code http.server.requests}): our own metrics count connections and refused handshakes.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-class WebSocketConfig implements WebSocketConfigurer {
+class WebSocketConfig {
 
-    private final WebProperties settings;
-    private final ChatWebSocketHandler handler;
-    private final OriginCheck origins;
-    private final ConnectionCap cap;
-    private final ClientAddresses addresses;
-    private final ChatUpgradeStrategy upgrades;
+    static final String PATH = "/chat";
 
-    WebSocketConfig(WebProperties settings, ChatWebSocketHandler handler, OriginCheck origins, ConnectionCap cap,
-            ClientAddresses addresses, FlushLoops loops, WebMetrics metrics,
+    @Bean
+    ServletRegistrationBean<ChatEndpoint> chatEndpoint(WebProperties settings, ChatWebSocketHandler handler,
+            OriginCheck origins, ConnectionCap cap, ClientAddresses addresses, FlushLoops loops, WebMetrics metrics,
             @Qualifier("webScheduler") TaskScheduler timer, @Qualifier("wsTasks") Executor tasks) {
-        this.settings = settings;
-        this.handler = handler;
-        this.origins = origins;
-        this.cap = cap;
-        this.addresses = addresses;
-        this.upgrades = new ChatUpgradeStrategy(loops, metrics, timer, tasks, settings);
+        WebSocketHttpRequestHandler handshakes = new WebSocketHttpRequestHandler(handler,
+                new DefaultHandshakeHandler(new ChatUpgradeStrategy(loops, metrics, timer, tasks, settings)));
+        // A foreign Origin gets 403 from OriginCheck, which counts it, before anything else
+        // looks at the request.
+        handshakes.setHandshakeInterceptors(List.of(origins, cap, addresses));
+        ServletRegistrationBean<ChatEndpoint> registration = new ServletRegistrationBean<>(
+                new ChatEndpoint(handshakes), PATH);
+        registration.setName("chat");
+        registration.setLoadOnStartup(1);
+        return registration;
     }
 
-    @Override
-    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        // Same origin is always allowed; allowed-origins adds to it. A foreign Origin gets 403
-        // from OriginCheck, which counts it; Spring's own check, which it always adds last, is
-        // told the same origins and so never refuses what OriginCheck let through.
-        registry.addHandler(handler, "/chat")
-                .setHandshakeHandler(new DefaultHandshakeHandler(upgrades))
-                .addInterceptors(origins, cap, addresses)
-                .setAllowedOriginPatterns(settings.allowedOrigins().toArray(String[]::new));
+    /** Handshakes on {@value #PATH} are not timed as HTTP requests (see the class comment). */
+    @Bean
+    ObservationPredicate noHandshakeObservations() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && PATH.equals(request.getCarrier().getRequestURI()));
+    }
+
+    /** Hands every request on {@value #PATH} to Spring's handshake. */
+    static final class ChatEndpoint extends HttpServlet {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient WebSocketHttpRequestHandler handshakes;
+
+        ChatEndpoint(WebSocketHttpRequestHandler handshakes) {
+            this.handshakes = handshakes;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws ServletException, IOException {
+            handshakes.handleRequest(request, response);
+        }
     }
 }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.tertulia.robustness.Wire.headers;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +112,35 @@ class HandshakeTest {
                 "permessage-deflate; client_max_window_bits"));
         assertThat(socket.status()).isEqualTo(101);
         assertThat(socket.responseHeader("Sec-WebSocket-Extensions")).isNull();
+    }
+
+    @Test
+    void requestsOnTheSocketPathThatAreNotHandshakesGetAnHttpError() throws Exception {
+        assertThat(handshake(headers("Upgrade", null, "Connection", null)).status())
+                .as("a plain GET").isEqualTo(400);
+        RawWebSocket oldVersion = handshake(headers("Sec-WebSocket-Version", "8"));
+        assertThat(oldVersion.status()).isEqualTo(426);
+        assertThat(oldVersion.responseHeader("Sec-WebSocket-Version")).isEqualTo("13");
+        HttpResponse<String> post = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(ServerUnderTest.onPort(port).http().resolve("/chat"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(room.connections()).isZero();
+        assertChatsAfterHandshake(headers());
+    }
+
+    @Test
+    void listeningSocketHasTheConfiguredAcceptBacklogNotJavasFifty() throws Exception {
+        // A crowd reconnecting at once overflows a backlog of 50: the kernel drops the
+        // handshakes Jetty has not taken yet, and each of those clients waits a second or more.
+        // ss shows a listening socket's backlog as its Send-Q.
+        Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ss.waitFor()).as(out).isZero();
+        int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+        assertThat(out.lines().map(line -> Integer.parseInt(line.trim().split("\\s+")[2])))
+                .as(out).containsOnly(Math.min(SmallServer.ACCEPT_BACKLOG, somaxconn));
     }
 
     @Test
