@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,7 @@ import org.tertulia.room.Outbox;
 final class SessionOutbox implements Outbox {
 
     /** Buffers one write takes at most: well under the kernel's limit for a gathering write. */
-    private static final int MOST_PER_WRITE = 512;
+    static final int MOST_PER_WRITE = 512;
     /** Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting. */
     static final int WORTH_A_WRITE = 4_096;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
@@ -129,36 +130,30 @@ final class SessionOutbox implements Outbox {
         return writtenNanos;
     }
 
-    /** Writes what waits, in one gathering write; on the loop's thread only. */
-    void writeOut() {
+    /**
+     * Writes what waits, in one gathering write; on the loop's thread only, which lends its
+     * {@code scratch} array (at least {@link #MOST_PER_WRITE} long) to gather the frames in.
+     */
+    void writeOut(ByteBuffer[] scratch) {
         lingering = false;
         scheduled.set(false);
         if (writing) {
             return; // the write under way schedules the next when it ends
         }
-        ByteBuffer first = queue.poll();
-        if (first == null) {
-            return;
-        }
-        ByteBuffer[] batch = new ByteBuffer[Math.min(MOST_PER_WRITE, 1 + queue.size())];
-        batch[0] = first;
-        int count = 1;
-        while (count < batch.length) {
-            ByteBuffer next = queue.poll();
-            if (next == null) {
-                break;
-            }
-            batch[count++] = next;
-        }
-        if (count < batch.length) {
-            batch = java.util.Arrays.copyOf(batch, count);
-        }
+        int count = 0;
         long bytes = 0;
         boolean closes = false;
-        for (ByteBuffer buffer : batch) {
-            bytes += buffer.remaining();
-            closes |= buffer == closeFrame;
+        for (ByteBuffer next; count < MOST_PER_WRITE && (next = queue.poll()) != null; count++) {
+            scratch[count] = next;
+            bytes += next.remaining();
+            closes |= next == closeFrame;
         }
+        if (count == 0) {
+            return;
+        }
+        // The socket keeps the array until the write ends, so it gets one of its own.
+        ByteBuffer[] batch = Arrays.copyOf(scratch, count);
+        Arrays.fill(scratch, 0, count, null);
         writing = true;
         writtenNanos = System.nanoTime();
         socket.write(new Written(bytes, closes), batch);
