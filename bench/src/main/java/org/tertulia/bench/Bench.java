@@ -34,6 +34,7 @@ final class Bench {
     private final int senders;
     private final int messages;
     private final int window;
+    private final int fanoutWarmup;
     private final List<Integer> rates;
     private final double pacedSeconds;
     private int phaseNo;
@@ -62,6 +63,7 @@ final class Bench {
         this.senders = o.integer("senders", 10);
         this.messages = o.integer("messages", 200);
         this.window = o.integer("window", 8);
+        this.fanoutWarmup = o.integer("fanout-warmup", 2000);
         this.rates = o.counts("rates", "none");
         this.pacedSeconds = Double.parseDouble(o.string("paced-seconds", "10"));
     }
@@ -88,6 +90,7 @@ final class Bench {
         results.put("fanout.senders", senders);
         results.put("fanout.messages", messages);
         results.put("fanout.window", window);
+        results.put("fanout.warmup_messages", fanoutWarmup);
         results.put("paced.seconds", Results.fmt(pacedSeconds));
         List<Integer> idle = o.counts("idle", "none");
         List<Integer> join = o.counts("join", "none");
@@ -98,12 +101,15 @@ final class Bench {
                 idle(load, idle);
             }
             if (o.flag("warmup", true) && (!join.isEmpty() || !fanout.isEmpty())) {
-                warmUp(load, runner);
+                warmUp(load, runner, 50, "warm-up");
             }
             if (!join.isEmpty()) {
                 join(load, join);
             }
             if (!fanout.isEmpty()) {
+                if (o.flag("warmup", true) && fanoutWarmup > 0) {
+                    warmUp(load, runner, fanoutWarmup, "fan-out warm-up");
+                }
                 fanOut(load, runner, fanout);
             }
         }
@@ -163,12 +169,20 @@ final class Bench {
 
     // ---- warm-up and join storms ----
 
-    private void warmUp(Load load, FanOutRunner runner) throws Exception {
-        results.log("warm-up: 300 clients sign in, " + senders + " senders x 50 messages (not reported)");
+    /**
+     * An unreported warm-up: 300 clients sign in, S senders send {@code messages} each. The
+     * first (50 each) comes before the join storms, which so still meet a server that has
+     * seen little traffic (as after a restart). The second (--fanout-warmup, 2,000 each: 6M
+     * deliveries) comes before the fan-outs, whose figures are meant as the server's steady
+     * state: after the first alone, a third of our JVM's CPU in the saturation run at
+     * N = 250 (under a second long) was its JIT compiler still at work.
+     */
+    private void warmUp(Load load, FanOutRunner runner, int messages, String what) throws Exception {
+        results.log(what + ": 300 clients sign in, " + senders + " senders x " + messages + " messages (not reported)");
         Crowd crowd = new Crowd(load, "w" + (++phaseNo) + "-");
         Crowd.Join j = crowd.grow(300, connectWindow, joinTimeoutMillis);
-        quiet("warm-up");
-        runner.windowed(crowd, "w" + phaseNo + ".", senders, 50, window, j.ok(), null);
+        quiet(what);
+        runner.windowed(crowd, "w" + phaseNo + ".", senders, messages, window, j.ok(), null);
         crowd.dismiss();
     }
 

@@ -25,7 +25,9 @@ public final class Main {
                 --connect-window K      handshakes pending at once (128)
                 --gc-cmd CMD            shell command run before each RSS reading (e.g. jcmd PID GC.run)
                 --threads T             generator event loops (2)
-                --warmup false          skip the unreported warm-up (300 clients, 10 x 50 messages)
+                --warmup false          skip the unreported warm-ups (300 clients; S x 50 messages before
+                                        the join storms, S x FANOUT_WARMUP before the fan-outs)
+                --fanout-warmup M       messages per sender in the warm-up before the fan-outs (2000; 0 skips it)
                 --idle-timeout-s (120), --join-timeout-s (120), --fanout-timeout-s (90), --handshake-timeout-s (60)
               java -jar tertulia-bench.jar report --out DIR
                 reads DIR/runs/*.properties and DIR/meta.properties; writes summary.md, results.json,

@@ -110,6 +110,16 @@ final class Table {
         }
         sb.setLength(sb.length() - 1);
         sb.append('\n');
+        String senders = meta.getOrDefault("senders", "?");
+        String fanoutWarmup = meta.get("fanout_warmup");
+        if (fanoutWarmup == null || fanoutWarmup.equals("0")) {
+            sb.append("- Warm-up (not reported): 300 clients and ").append(senders)
+                    .append(" senders x 50 messages, before the join storms and the fan-outs\n");
+        } else {
+            sb.append("- Warm-ups (not reported): 300 clients and ").append(senders)
+                    .append(" senders x 50 messages before the join storms; 300 clients and ").append(senders)
+                    .append(" senders x ").append(fanoutWarmup).append(" messages before the fan-outs\n");
+        }
         sb.append("- Fan-out at saturation: ").append(meta.getOrDefault("senders", "?")).append(" senders x ")
                 .append(meta.getOrDefault("messages", "?")).append(" messages, at most ")
                 .append(meta.getOrDefault("window", "?")).append(" in flight per sender. Paced: ")
