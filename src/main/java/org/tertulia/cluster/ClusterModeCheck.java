@@ -22,34 +22,41 @@ import org.springframework.core.env.MapPropertySource;
  * <p>In {@code memory} mode Spring Boot's Redis auto-configurations are excluded: they would
  * otherwise build a Lettuce client (Netty event loops, Reactor, their classes) that nothing
  * uses, tens of megabytes of a node that needs no outside service.
+ *
+ * <p>In every mode Lettuce's own observation of each command is excluded: it opens and closes
+ * a span (and feeds {@code lettuce.*} timers) for every Redis call, which cost a cluster node
+ * about 3% of its CPU under load, and {@code tertulia.cluster.redis.commands} already times
+ * every call this server makes, by script.
  */
 final class ClusterModeCheck implements EnvironmentPostProcessor, Ordered {
 
     static final String EXCLUDE = "spring.autoconfigure.exclude";
 
-    /** Spring Boot 4's auto-configurations from spring-boot-data-redis. */
+    /** Lettuce's observation of every command, excluded in every mode. */
+    static final String LETTUCE_OBSERVATION =
+            "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration";
+
+    /** Spring Boot 4's auto-configurations from spring-boot-data-redis, excluded in memory mode. */
     static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
             "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
             "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
             "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
             "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
             "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
-            "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration");
+            LETTUCE_OBSERVATION);
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Binder binder = Binder.get(environment);
         ClusterProperties.Mode mode = binder.bind("tertulia.cluster.mode", ClusterProperties.Mode.class)
                 .orElse(ClusterProperties.Mode.MEMORY);
-        if (mode == ClusterProperties.Mode.MEMORY) {
-            // Whatever the operator excluded stays excluded: the merged list replaces it, in
-            // whichever form (comma-separated or indexed) it was given.
-            List<String> excluded = new ArrayList<>(binder.bind(EXCLUDE, Bindable.listOf(String.class))
-                    .orElse(List.of()));
-            REDIS_AUTO_CONFIGURATIONS.stream().filter(name -> !excluded.contains(name)).forEach(excluded::add);
-            environment.getPropertySources().addFirst(
-                    new MapPropertySource("tertulia-memory-mode", Map.of(EXCLUDE, String.join(",", excluded))));
-        }
+        // Whatever the operator excluded stays excluded: the merged list replaces it, in
+        // whichever form (comma-separated or indexed) it was given.
+        List<String> excluded = new ArrayList<>(binder.bind(EXCLUDE, Bindable.listOf(String.class)).orElse(List.of()));
+        List<String> ours = mode == ClusterProperties.Mode.MEMORY ? REDIS_AUTO_CONFIGURATIONS : List.of(LETTUCE_OBSERVATION);
+        ours.stream().filter(name -> !excluded.contains(name)).forEach(excluded::add);
+        environment.getPropertySources().addFirst(
+                new MapPropertySource("tertulia-excluded", Map.of(EXCLUDE, String.join(",", excluded))));
     }
 
     /** After the configuration files are read. */
