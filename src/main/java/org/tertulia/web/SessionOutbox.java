@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.util.Callback;
-import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
 import org.springframework.scheduling.TaskScheduler;
 import org.tertulia.protocol.Frame;
 import org.tertulia.room.Departure;
@@ -27,8 +27,6 @@ final class SessionOutbox implements Outbox {
 
     /** Buffers one write takes at most: well under the kernel's limit for a gathering write. */
     static final int MOST_PER_WRITE = 512;
-    /** Frames per array of the queue: it grows and shrinks by arrays of this many. */
-    private static final int QUEUE_CHUNK = 32;
     /** Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting. */
     static final int WORTH_A_WRITE = 4_096;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
@@ -41,10 +39,7 @@ final class SessionOutbox implements Outbox {
     private final TaskScheduler timer;
     private final WebMetrics metrics;
 
-    // Frames to write, in order. Anyone adds; only the loop's thread takes (writeOut). So
-    // dropping what waits is asked for (discarding) and done there.
-    private final MpscUnboundedAtomicUnpaddedArrayQueue<ByteBuffer> queue =
-            new MpscUnboundedAtomicUnpaddedArrayQueue<>(QUEUE_CHUNK);
+    private final ConcurrentLinkedQueue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
     // Bytes of frames queued here or being written, not yet written.
     private final AtomicLong pendingBytes = new AtomicLong();
     // On the loop's list, or about to be: offers then need not put it there again.
@@ -57,8 +52,6 @@ final class SessionOutbox implements Outbox {
     private final AtomicBoolean closeQueued = new AtomicBoolean();
     // A write is under way: only the loop starts one, and its end lets the next start.
     private volatile boolean writing;
-    // What waits is to be dropped unwritten, except a close frame: the connection is ending.
-    private volatile boolean discarding;
     private volatile ByteBuffer closeFrame;
     private volatile long progressNanos = System.nanoTime();
     private volatile boolean lingering;
@@ -92,7 +85,7 @@ final class SessionOutbox implements Outbox {
             }
             return false;
         }
-        queue.offer(frame.wire());
+        queue.add(frame.wire());
         if (scheduled.get()) {
             // Lingering, and already enough for a write that pays for itself: no more waiting.
             if (lingering && before + bytes >= WORTH_A_WRITE) {
@@ -112,7 +105,7 @@ final class SessionOutbox implements Outbox {
     /** Puts a frame outside the room's order (a ping, a pong) behind what waits, and has it written. */
     void control(ByteBuffer frame) {
         if (!closing.get()) {
-            queue.offer(frame);
+            queue.add(frame);
             schedule();
         }
     }
@@ -147,15 +140,11 @@ final class SessionOutbox implements Outbox {
         if (writing) {
             return; // the write under way schedules the next when it ends
         }
-        boolean discard = discarding;
         int count = 0;
         long bytes = 0;
         boolean closes = false;
-        for (ByteBuffer next; count < MOST_PER_WRITE && (next = queue.poll()) != null;) {
-            if (discard && next != closeFrame) {
-                continue;
-            }
-            scratch[count++] = next;
+        for (ByteBuffer next; count < MOST_PER_WRITE && (next = queue.poll()) != null; count++) {
+            scratch[count] = next;
             bytes += next.remaining();
             closes |= next == closeFrame;
         }
@@ -197,7 +186,7 @@ final class SessionOutbox implements Outbox {
         public void failed(Throwable failure) {
             writing = false;
             closing.set(true);
-            discarding = true;
+            queue.clear();
             socket.writeFailed(failure);
         }
     }
@@ -226,7 +215,7 @@ final class SessionOutbox implements Outbox {
         }
         CloseCode code = CloseCode.of(reason);
         if (code == null) {
-            discarding = true;
+            queue.clear();
         } else if (code.dropsQueue()) {
             drop(code.code(), code.reason());
         } else {
@@ -261,7 +250,7 @@ final class SessionOutbox implements Outbox {
         socket.closing(new org.springframework.web.socket.CloseStatus(code, reason));
         ByteBuffer frame = closeFrame(code, reason);
         closeFrame = frame;
-        queue.offer(frame);
+        queue.add(frame);
         schedule();
     }
 
@@ -271,9 +260,11 @@ final class SessionOutbox implements Outbox {
      * the socket is dropped.
      */
     private void drop(int code, String reason) {
-        discarding = true;
-        if (closeFrame != null) {
-            schedule(); // a close already queued goes all the same
+        queue.clear();
+        ByteBuffer queuedClose = closeFrame;
+        if (queuedClose != null) {
+            queue.add(queuedClose); // a close already on its way goes all the same
+            schedule();
         } else {
             closeAfterQueue(code, reason);
         }
