@@ -55,7 +55,7 @@ class WebSocketConfig {
     @Bean
     ObservationPredicate noHandshakeObservations() {
         return (name, context) -> !(context instanceof ServerRequestObservationContext request
-                && PATH.equals(request.getCarrier().getRequestURI()));
+                && PATH.equals(request.getCarrier().getServletPath()));
     }
 
     /** Hands every request on {@value #PATH} to Spring's handshake. */

@@ -113,6 +113,18 @@ class OperationsTest {
     }
 
     @Test
+    void aHandshakeIsNotTimedAsAnHttpRequestButOtherRequestsAre() {
+        Http.get(at("/"));
+        try (ChatClient cleo = ChatClient.signedIn(server.chat(), "metric-cleo")) {
+            cleo.awaitUserlist(List.of("metric-cleo"));
+            String page = metrics();
+            assertThat(page).contains("http_server_requests_seconds_count{");
+            assertThat(page.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")))
+                    .noneMatch(line -> line.contains("status=\"101\""));
+        }
+    }
+
+    @Test
     void aForeignOriginIsCountedAsARefusedHandshake() {
         double before = sample("tertulia_handshakes_refused_total{reason=\"origin\"}");
         try (RawWebSocket socket = RawWebSocket.open(port, Map.of("Origin", "https://evil.example"))) {
