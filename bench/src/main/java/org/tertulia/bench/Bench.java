@@ -181,6 +181,9 @@ final class Bench {
         results.log(what + ": 300 clients sign in, " + senders + " senders x " + messages + " messages (not reported)");
         Crowd crowd = new Crowd(load, "w" + (++phaseNo) + "-");
         Crowd.Join j = crowd.grow(300, connectWindow, joinTimeoutMillis);
+        if (!j.complete()) {
+            results.log(what + ": only " + j.ok() + " of 300 signed in; " + crowd.problems());
+        }
         quiet(what);
         runner.windowed(crowd, "w" + phaseNo + ".", senders, messages, window, j.ok(), null);
         crowd.dismiss();
