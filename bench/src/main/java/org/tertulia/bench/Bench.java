@@ -34,7 +34,10 @@ final class Bench {
     private final int senders;
     private final int messages;
     private final int window;
+    /** The rate of the paced part of the fan-out warm-up, in deliveries/s. */
+    private static final int WARMUP_RATE = 100_000;
     private final int fanoutWarmup;
+    private final double pacedWarmupSeconds;
     private final List<Integer> rates;
     private final double pacedSeconds;
     private int phaseNo;
@@ -64,6 +67,7 @@ final class Bench {
         this.messages = o.integer("messages", 200);
         this.window = o.integer("window", 8);
         this.fanoutWarmup = o.integer("fanout-warmup", 2000);
+        this.pacedWarmupSeconds = Double.parseDouble(o.string("fanout-warmup-paced-s", "30"));
         this.rates = o.counts("rates", "none");
         this.pacedSeconds = Double.parseDouble(o.string("paced-seconds", "10"));
     }
@@ -91,6 +95,7 @@ final class Bench {
         results.put("fanout.messages", messages);
         results.put("fanout.window", window);
         results.put("fanout.warmup_messages", fanoutWarmup);
+        results.put("fanout.warmup_paced_seconds", Results.fmt(pacedWarmupSeconds));
         results.put("paced.seconds", Results.fmt(pacedSeconds));
         List<Integer> idle = o.counts("idle", "none");
         List<Integer> join = o.counts("join", "none");
@@ -101,14 +106,14 @@ final class Bench {
                 idle(load, idle);
             }
             if (o.flag("warmup", true) && (!join.isEmpty() || !fanout.isEmpty())) {
-                warmUp(load, runner, 50, "warm-up");
+                warmUp(load, runner, 50, 0, "warm-up");
             }
             if (!join.isEmpty()) {
                 join(load, join);
             }
             if (!fanout.isEmpty()) {
                 if (o.flag("warmup", true) && fanoutWarmup > 0) {
-                    warmUp(load, runner, fanoutWarmup, "fan-out warm-up");
+                    warmUp(load, runner, fanoutWarmup, pacedWarmupSeconds, "fan-out warm-up");
                 }
                 fanOut(load, runner, fanout);
             }
@@ -175,10 +180,19 @@ final class Bench {
      * seen little traffic (as after a restart). The second (--fanout-warmup, 2,000 each: 6M
      * deliveries) comes before the fan-outs, whose figures are meant as the server's steady
      * state: after the first alone, a third of our JVM's CPU in the saturation run at
-     * N = 250 (under a second long) was its JIT compiler still at work.
+     * N = 250 (under a second long) was its JIT compiler still at work. The second ends with
+     * {@code pacedSeconds} (--fanout-warmup-paced, 30 s) paced at {@value #WARMUP_RATE}
+     * deliveries/s: at saturation a cluster node reads the stream hundreds of events per call,
+     * so its per-read path, which a paced load runs once or twice per message, met the paced
+     * runs still interpreted or half compiled (the cluster's CPU per delivery at N = 250 and
+     * 100,000/s fell from 10.0 to 5.3, 3.6 and then 2.9 to 4.3 us over consecutive 10 s runs).
      */
-    private void warmUp(Load load, FanOutRunner runner, int messages, String what) throws Exception {
-        results.log(what + ": 300 clients sign in, " + senders + " senders x " + messages + " messages (not reported)");
+    private void warmUp(Load load, FanOutRunner runner, int messages, double pacedSeconds, String what)
+            throws Exception {
+        results.log(what + ": 300 clients sign in, " + senders + " senders x " + messages + " messages"
+                + (pacedSeconds > 0 ? String.format(Locale.ROOT, ", then %.0f s paced at %d deliveries/s", pacedSeconds,
+                        WARMUP_RATE) : "")
+                + " (not reported)");
         Crowd crowd = new Crowd(load, "w" + (++phaseNo) + "-");
         Crowd.Join j = crowd.grow(300, connectWindow, joinTimeoutMillis);
         if (!j.complete()) {
@@ -186,6 +200,10 @@ final class Bench {
         }
         quiet(what);
         runner.windowed(crowd, "w" + phaseNo + ".", senders, messages, window, j.ok(), null);
+        if (pacedSeconds > 0 && j.ok() > 0) {
+            quiet(what);
+            runner.paced(crowd, "w" + phaseNo + "p.", senders, WARMUP_RATE, pacedSeconds, j.ok(), null);
+        }
         crowd.dismiss();
     }
 

@@ -59,6 +59,9 @@ final class FanOutRunner {
         FanOut run = FanOut.paced(tag, s, messages, gapNanos, start, load.loops());
         double scheduleMs = (double) messages * s * gapNanos / 1e6;
         Measured m = run(crowd, run, audience, start + (long) (scheduleMs * 1e6) + timeoutNanos);
+        if (key == null) {
+            return;
+        }
         double spanMs = Math.max(scheduleMs, (m.lastDelivery - start) / 1e6);
         double achieved = m.delivered / (spanMs / 1000);
         double drainMs = m.lastDelivery == 0 ? -1 : (m.lastDelivery - run.lastIntendedNanos()) / 1e6;

@@ -28,6 +28,7 @@ public final class Main {
                 --warmup false          skip the unreported warm-ups (300 clients; S x 50 messages before
                                         the join storms, S x FANOUT_WARMUP before the fan-outs)
                 --fanout-warmup M       messages per sender in the warm-up before the fan-outs (2000; 0 skips it)
+                --fanout-warmup-paced-s S   then S seconds paced at 100,000 deliveries/s (30; 0 skips it)
                 --idle-timeout-s (120), --join-timeout-s (120), --fanout-timeout-s (90), --handshake-timeout-s (60)
               java -jar tertulia-bench.jar report --out DIR
                 reads DIR/runs/*.properties and DIR/meta.properties; writes summary.md, results.json,

@@ -118,7 +118,12 @@ final class Table {
         } else {
             sb.append("- Warm-ups (not reported): 300 clients and ").append(senders)
                     .append(" senders x 50 messages before the join storms; 300 clients and ").append(senders)
-                    .append(" senders x ").append(fanoutWarmup).append(" messages before the fan-outs\n");
+                    .append(" senders x ").append(fanoutWarmup).append(" messages before the fan-outs");
+            String paced = meta.get("fanout_warmup_paced");
+            if (paced != null && !paced.equals("0")) {
+                sb.append(", then ").append(paced).append(" s paced at 100,000 deliveries/s");
+            }
+            sb.append('\n');
         }
         sb.append("- Fan-out at saturation: ").append(meta.getOrDefault("senders", "?")).append(" senders x ")
                 .append(meta.getOrDefault("messages", "?")).append(" messages, at most ")
