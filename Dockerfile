@@ -74,7 +74,10 @@ EXPOSE 8080
 #   G1PeriodicGCInterval); 1 MB regions instead of up to 32 MB, so a small live set does
 #   not hold whole large regions; G1's marking stack starts at 2 MB instead of 32 MB (it
 #   grows if a marking ever needs more).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000 -XX:G1HeapRegionSize=1m -XX:MarkStackSize=256k"
+# - TrimNativeHeapInterval=2000: every 2 s the JVM hands the C heap's free pages back to the
+#   kernel. glibc keeps what the JIT compilers and startup freed: at 0 users about 20 MiB of
+#   the RSS was free malloc memory (jcmd System.trim_native_heap: 166 -> 147 MiB).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000 -XX:G1HeapRegionSize=1m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=2000"
 
 # Exec form, and "exec" replaces the shell, so the JVM is PID 1 and gets docker stop's
 # SIGTERM itself: Spring's graceful shutdown then closes every chat client with 1001
