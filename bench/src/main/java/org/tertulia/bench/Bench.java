@@ -21,6 +21,9 @@ import java.util.Locale;
  */
 final class Bench {
 
+    /** The rate of the paced part of the fan-out warm-up, in deliveries/s. */
+    static final int WARMUP_RATE = 100_000;
+
     /** Longest wait for the server to go quiet between phases. */
     private static final int QUIET_SECONDS = 15;
 
@@ -34,8 +37,6 @@ final class Bench {
     private final int senders;
     private final int messages;
     private final int window;
-    /** The rate of the paced part of the fan-out warm-up, in deliveries/s. */
-    private static final int WARMUP_RATE = 100_000;
     private final int fanoutWarmup;
     private final double pacedWarmupSeconds;
     private final List<Integer> rates;

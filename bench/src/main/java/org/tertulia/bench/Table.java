@@ -121,7 +121,8 @@ final class Table {
                     .append(" senders x ").append(fanoutWarmup).append(" messages before the fan-outs");
             String paced = meta.get("fanout_warmup_paced");
             if (paced != null && !paced.equals("0")) {
-                sb.append(", then ").append(paced).append(" s paced at 100,000 deliveries/s");
+                sb.append(", then ").append(paced).append(" s paced at ")
+                        .append(String.format(Locale.ROOT, "%,d", Bench.WARMUP_RATE)).append(" deliveries/s");
             }
             sb.append('\n');
         }
