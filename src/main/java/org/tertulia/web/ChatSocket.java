@@ -251,8 +251,8 @@ final class ChatSocket extends AbstractConnection implements Connection.UpgradeT
         super.onClose(cause);
         reader.release();
         if (finished.compareAndSet(false, true)) {
-            session.closed();
             CloseStatus how = status == null ? CloseStatus.NO_CLOSE_FRAME : status;
+            session.closed(how);
             deliver(() -> handler.afterConnectionClosed(session, how));
         }
     }

@@ -34,6 +34,7 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
     private final InetSocketAddress remote;
     private final String protocol;
     private volatile boolean open = true;
+    private volatile CloseStatus closedWith;
     private int textLimit = Integer.MAX_VALUE;
     private int binaryLimit = Integer.MAX_VALUE;
 
@@ -53,8 +54,15 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
         return getNativeSession().outbox();
     }
 
-    void closed() {
+    /** The socket closed, as {@code how} tells the handler (the client's close status, or none). */
+    void closed(CloseStatus how) {
+        closedWith = how;
         open = false;
+    }
+
+    /** How it closed, as the handler hears it; null while it is open. */
+    CloseStatus closedWith() {
+        return closedWith;
     }
 
     @Override

@@ -124,9 +124,17 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
                 ConnectionLog.closed(connection.member().connection(), connection.from(), status,
                         connection.openedNanos());
             }
-            open.depart(connection, status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? Departure.LOST
-                    : Departure.LEFT);
+            open.depart(connection, departure(status));
         }
+    }
+
+    /**
+     * Why a connection that closed with {@code status} left: the client said goodbye with a
+     * close frame, or the connection broke without one (null: not known to have closed).
+     */
+    static Departure departure(CloseStatus status) {
+        return status == null || status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? Departure.LOST
+                : Departure.LEFT;
     }
 
     private static Connection connection(WebSocketSession session) {

@@ -1,5 +1,6 @@
 package org.tertulia.web;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.tertulia.room.Member;
 
@@ -30,6 +31,11 @@ final class Connection {
 
     WebSocketSession session() {
         return session;
+    }
+
+    /** How the connection closed, as its close callback tells it; null while open (or not known). */
+    CloseStatus closedWith() {
+        return session instanceof ChatSocketSession socket ? socket.closedWith() : null;
     }
 
     String id() {

@@ -59,9 +59,11 @@ final class Heartbeat implements SmartLifecycle {
 
     private void check(Connection connection, long now) {
         if (!connection.session().isOpen()) {
-            // Closed or closing without its close callback yet: the callback may come only
-            // after the close handshake times out, or never (closed while opening).
-            open.depart(connection, Departure.LOST);
+            // Closed, and its close callback not through yet (it runs on the socket's thread
+            // right after): depart for the reason the callback gives, whichever of the two
+            // comes first, so a client that said goodbye does not leave its name reserved
+            // as after a drop.
+            open.depart(connection, ChatWebSocketHandler.departure(connection.closedWith()));
             return;
         }
         long pinged = connection.pingSentNanos();

@@ -52,7 +52,9 @@ class HandshakeTest {
 
     @BeforeEach
     void emptyServer() {
-        eventually("the room empty of earlier tests' connections").until(() -> room.connections() == 0);
+        // Names too: a departure leaves the connections before it frees its name.
+        eventually("the room empty of earlier tests' connections and names")
+                .until(() -> room.connections() == 0 && room.names().isEmpty());
     }
 
     @AfterEach

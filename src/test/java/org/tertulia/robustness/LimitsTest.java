@@ -41,7 +41,9 @@ class LimitsTest {
     @BeforeEach
     void emptyServer() {
         chat = ServerUnderTest.onPort(port).chat();
-        eventually("the room empty of earlier tests' connections").until(() -> room.connections() == 0);
+        // Names too: a departure leaves the connections before it frees its name.
+        eventually("the room empty of earlier tests' connections and names")
+                .until(() -> room.connections() == 0 && room.names().isEmpty());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.CloseStatus;
 import org.tertulia.room.RoomView;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.ServerUnderTest;
@@ -43,6 +44,12 @@ class SessionResumeTest {
     @Autowired
     RoomView room;
 
+    @Autowired
+    OpenConnections connections;
+
+    @Autowired
+    Heartbeat heartbeat;
+
     private ServerUnderTest server;
 
     @BeforeEach
@@ -67,6 +74,27 @@ class SessionResumeTest {
     private static long seen(ChatClient client, String last) {
         client.next(f -> is(f, "message") && f.path("text").asString().equals(last));
         return client.lastPosition();
+    }
+
+    /**
+     * A goodbye is not a drop, even when the heartbeat finds the socket closed before the
+     * socket's close callback has told the room: the name is free at once, not reserved for
+     * the grace. (A sweep that came between the two used to send the client away as lost.)
+     */
+    @Test
+    void aGoodbyeThatTheHeartbeatSeesFirstFreesTheNameAtOnce() {
+        try (ChatClient ana = ChatClient.signedIn(server.chat(), "ana")) {
+            ana.awaitUserlist(List.of("ana"));
+            Connection connection = connections.all().stream()
+                    .filter(c -> c.member() != null && c.member().id() == ana.id()).findFirst().orElseThrow();
+            // The socket as it stands between the client's close frame and the close callback.
+            ((ChatSocketSession) connection.session()).closed(new CloseStatus(1000, "bye"));
+            heartbeat.sweep();
+            assertThat(room.names()).isEmpty();
+        }
+        try (ChatClient again = ChatClient.connect(server.chat())) {
+            assertThat(again.signIn("ana")).isEqualTo("ana");
+        }
     }
 
     @Test
