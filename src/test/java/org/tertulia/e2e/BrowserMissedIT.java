@@ -53,7 +53,7 @@ class BrowserMissedIT {
             }
             proxy.acceptNewConnections();
 
-            ana.awaitSignedInAs(anaName, Duration.ofSeconds(10));
+            ana.awaitSignedInAs(anaName, ana.backWithin(Duration.ofSeconds(10)));
             String last = meanwhile.get(meanwhile.size() - 1);
             ana.awaitMessage(bobName, last);
             List<String> log = ana.logLines();

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.tertulia.support.ServerUnderTest;
@@ -22,7 +20,6 @@ class BrowserReconnectIT {
 
     /** "About 10 s" from the brief: generous for 2 shared cores, far below a person's patience. */
     private static final Duration COMES_BACK_WITHIN = Duration.ofSeconds(10);
-    private static final Pattern COUNTDOWN = Pattern.compile("Reconnecting in (\\d+) s");
 
     private final String run = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
 
@@ -51,7 +48,7 @@ class BrowserReconnectIT {
             ana.await().withMessage("the page trying again by itself").until(d -> proxy.refusedCount() >= 2);
             proxy.acceptNewConnections();
 
-            ana.awaitSignedInAs(anaName, comesBackWithin(ana));
+            ana.awaitSignedInAs(anaName, ana.backWithin(COMES_BACK_WITHIN));
             bob.awaitUsersIncluding(anaName, bobName);
             String after = "back again " + run;
             ana.sayWithEnter(after);
@@ -111,7 +108,7 @@ class BrowserReconnectIT {
             }
             proxy.acceptNewConnections();
 
-            ana.awaitSignedInAs(anaName, comesBackWithin(ana));
+            ana.awaitSignedInAs(anaName, ana.backWithin(COMES_BACK_WITHIN));
             for (String line : meanwhile) {
                 ana.awaitMessage(bobName, line);
             }
@@ -167,21 +164,5 @@ class BrowserReconnectIT {
         first.awaitUsersIncluding(name);
         assertThat(first.users()).doesNotContain(name + "2");
         assertThat(String.join("\n", first.logLines())).doesNotContain(name + "2");
-    }
-
-    /**
-     * How long a page may take to be back once connections are let through again. Its backoff
-     * grows with every refused try (full jitter, up to 30 s), so a page refused for a few seconds
-     * may already be waiting longer than {@link #COMES_BACK_WITHIN} for its next try: it gets
-     * the wait it announces, then COMES_BACK_WITHIN. A try under way when the gate opened may
-     * still be refused, so this first waits for the page to settle on waiting or connected.
-     */
-    private static Duration comesBackWithin(ChatPage page) {
-        page.await().withMessage("the page waiting or connected")
-                .until(d -> !"connecting".equals(page.statusState()));
-        Matcher countdown = COUNTDOWN.matcher(page.statusText());
-        return countdown.find()
-                ? COMES_BACK_WITHIN.plusSeconds(Long.parseLong(countdown.group(1)))
-                : COMES_BACK_WITHIN;
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -25,6 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class ChatPage {
 
     static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Pattern COUNTDOWN = Pattern.compile("Reconnecting in (\\d+) s");
 
     private final Browser browser;
     private final WebDriver driver;
@@ -150,6 +153,20 @@ final class ChatPage {
 
     String statusText() {
         return element("status").getText();
+    }
+
+    /**
+     * How long this page may take to be back once connections are let through again, for a
+     * reconnection that should take {@code afterItsTry}. Its backoff grows with every refused
+     * try (full jitter, the ceiling doubling up to 30 s), so a page refused for a few seconds
+     * may already be waiting longer than that for its next try: it gets the wait it announces
+     * on top. A try under way when the gate opened may still be refused, so this first waits
+     * for the page to settle on waiting or connected.
+     */
+    Duration backWithin(Duration afterItsTry) {
+        await().withMessage("the page waiting or connected").until(d -> !"connecting".equals(statusState()));
+        Matcher countdown = COUNTDOWN.matcher(statusText());
+        return countdown.find() ? afterItsTry.plusSeconds(Long.parseLong(countdown.group(1))) : afterItsTry;
     }
 
     void awaitStatus(String state) {
