@@ -18,7 +18,10 @@ import org.tertulia.support.ServerUnderTest;
 @BrowserTest
 class BrowserReconnectIT {
 
-    /** "About 10 s" from the brief: generous for 2 shared cores, far below a person's patience. */
+    /**
+     * "About 10 s" from the brief, from the page's next try (see {@link ChatPage#backWithin}):
+     * generous for 2 shared cores, far below a person's patience.
+     */
     private static final Duration COMES_BACK_WITHIN = Duration.ofSeconds(10);
 
     private final String run = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());

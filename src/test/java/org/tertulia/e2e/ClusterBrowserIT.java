@@ -92,7 +92,7 @@ class ClusterBrowserIT {
                 }
                 balancer.acceptNewConnections();
 
-                ana.awaitSignedInAs(anaName, Duration.ofSeconds(20));
+                ana.awaitSignedInAs(anaName, ana.backWithin(Duration.ofSeconds(20)));
                 for (String line : meanwhile) {
                     ana.awaitMessage(benName, line);
                     assertThat(ana.count(benName, line)).as("shown once: " + line).isEqualTo(1);
