@@ -33,7 +33,6 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final String protocol;
-    private volatile boolean open = true;
     private volatile CloseStatus closedWith;
     private int textLimit = Integer.MAX_VALUE;
     private int binaryLimit = Integer.MAX_VALUE;
@@ -57,10 +56,9 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
     /** The socket closed, as {@code how} tells the handler (the client's close status, or none). */
     void closed(CloseStatus how) {
         closedWith = how;
-        open = false;
     }
 
-    /** How it closed, as the handler hears it; null while it is open. */
+    /** How it closed, as the handler hears it; null while it is open (the socket always tells a status, {@code NO_CLOSE_FRAME} at least). */
     CloseStatus closedWith() {
         return closedWith;
     }
@@ -127,7 +125,7 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return closedWith == null;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.tertulia.web;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -91,8 +90,6 @@ final class FlushLoops implements SmartLifecycle {
         // entry comes due, writing it writes what has come since, or nothing.
         private final ConcurrentLinkedQueue<SessionOutbox> due = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Lingering> lingering = new ConcurrentLinkedQueue<>();
-        // Where an outbox gathers the frames of one write (this loop's thread only).
-        private final ByteBuffer[] scratch = new ByteBuffer[SessionOutbox.MOST_PER_WRITE];
         private volatile Thread thread;
         private volatile boolean sleeping;
 
@@ -150,7 +147,7 @@ final class FlushLoops implements SmartLifecycle {
                 }
                 if (outbox != null) {
                     try {
-                        outbox.writeOut(scratch);
+                        outbox.writeOut();
                     } catch (RuntimeException e) {
                         // One connection's fault must not stop the writing for all the others.
                         log.warn("writing to a connection failed", e);
