@@ -1,5 +1,6 @@
 package org.tertulia.web;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -90,6 +91,8 @@ final class FlushLoops implements SmartLifecycle {
         // entry comes due, writing it writes what has come since, or nothing.
         private final ConcurrentLinkedQueue<SessionOutbox> due = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Lingering> lingering = new ConcurrentLinkedQueue<>();
+        // Where an outbox gathers the frames of one write (this loop's thread only).
+        private final ByteBuffer[] scratch = new ByteBuffer[SessionOutbox.MOST_PER_WRITE];
         private volatile Thread thread;
         private volatile boolean sleeping;
 
@@ -147,7 +150,7 @@ final class FlushLoops implements SmartLifecycle {
                 }
                 if (outbox != null) {
                     try {
-                        outbox.writeOut();
+                        outbox.writeOut(scratch);
                     } catch (RuntimeException e) {
                         // One connection's fault must not stop the writing for all the others.
                         log.warn("writing to a connection failed", e);

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.util.Callback;
 import org.springframework.scheduling.TaskScheduler;
@@ -17,17 +19,9 @@ import org.tertulia.room.Outbox;
  * The outbox of one WebSocket connection: frames wait in a queue bounded in bytes, each the
  * broadcast's own buffer of wire bytes (header and payload, made once for all recipients),
  * and the connection's flush loop writes all that waits in one gathering write. Nothing here
- * waits for the network: a connection that falls too far behind (too many bytes not yet
- * written) is cut off at once and reported as a slow reader; one that makes no progress for
- * the send timeout is found by the heartbeat ({@link #stalled}).
- *
- * <p>The queue is an array and the outbox's own monitor guards it, with the byte count and
- * the flag that says the outbox is on its loop's list. A broadcast offers one frame to every
- * member, so this is the hottest code of a fan-out: one uncontended lock on an object the
- * offer touches anyway costs less than a linked queue's node, its tail and three atomic
- * objects of their own, each a cache miss per member (a profile at N = 2,000 had the linked
- * queue's offer and poll at 14% of the server's CPU). The lock is held for a few stores,
- * never across a write or a call out.
+ * blocks: a connection that falls too far behind (too many bytes not yet written) is cut off
+ * at once and reported as a slow reader; one that makes no progress for the send timeout is
+ * found by the heartbeat ({@link #stalled}).
  */
 final class SessionOutbox implements Outbox {
 
@@ -35,14 +29,6 @@ final class SessionOutbox implements Outbox {
     static final int MOST_PER_WRITE = 512;
     /** Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting. */
     static final int WORTH_A_WRITE = 4_096;
-    /** Slots the queue starts with, and goes back to when a burst that grew it has passed. */
-    private static final int INITIAL_QUEUE = 8;
-    /**
-     * A queue this long or longer is given back when a write empties it of less than a quarter
-     * of its slots: a burst grew it and has passed. Shorter ones are kept, so a busy room's
-     * outboxes do not grow their queues again after every write.
-     */
-    private static final int SHRINK_FROM = 256;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
     private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(2);
     private static final byte[] PING = {(byte) 0x89, 0};
@@ -53,16 +39,13 @@ final class SessionOutbox implements Outbox {
     private final TaskScheduler timer;
     private final WebMetrics metrics;
 
-    // Frames waiting, oldest first: queue[0..queued). Guarded by this outbox's monitor.
-    private ByteBuffer[] queue = new ByteBuffer[INITIAL_QUEUE];
-    private int queued;
-    // Bytes of frames queued here or being written, not yet written. Changed under the
-    // monitor; read without it by the heartbeat and the gauges.
-    private volatile long pendingBytes;
-    // On the loop's list, or about to be: offers then need not put it there again. Under the monitor.
-    private boolean scheduled;
+    private final ConcurrentLinkedQueue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
+    // Bytes of frames queued here or being written, not yet written.
+    private final AtomicLong pendingBytes = new AtomicLong();
+    // On the loop's list, or about to be: offers then need not put it there again.
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     // No more frames: the connection is ending (a close was asked for, or a write failed).
-    private volatile boolean closing;
+    private final AtomicBoolean closing = new AtomicBoolean();
     // Why it ends was decided (and counted): the first reason wins.
     private final AtomicBoolean ended = new AtomicBoolean();
     // A close frame is queued (or sent): there is only ever one.
@@ -85,70 +68,33 @@ final class SessionOutbox implements Outbox {
 
     @Override
     public boolean offer(Frame frame) {
-        if (closing) {
+        if (closing.get()) {
             return false;
         }
-        ByteBuffer wire = frame.wire();
-        long bytes = wire.remaining();
-        boolean promote = false;
-        boolean overflow = false;
-        synchronized (this) {
-            long before = pendingBytes;
-            if (before + bytes <= maxQueuedBytes) {
-                enqueue(wire);
-                if (!scheduled) {
-                    scheduled = true;
-                    return true;
-                }
-                // Lingering, and already enough for a write that pays for itself: no more waiting.
-                if (lingering && before + bytes >= WORTH_A_WRITE) {
-                    lingering = false;
-                    promote = true;
-                }
-            } else {
-                overflow = true;
-            }
-        }
-        if (promote) {
-            loop.promote(this);
-        } else if (overflow && end(Departure.SLOW_READER)) {
-            drop(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason());
-            // The caller may hold the room's lock: the room hears of it on another thread.
-            socket.cutOff(Departure.SLOW_READER);
-        }
-        return false;
-    }
-
-    /**
-     * Adds a frame at the end of the queue, growing it if it is full, and counts its bytes as
-     * pending (control frames too, so the count is exactly what is not yet written); under the
-     * monitor.
-     */
-    private void enqueue(ByteBuffer frame) {
-        long before = pendingBytes;
+        long bytes = frame.wireBytes();
+        long before = pendingBytes.getAndAdd(bytes);
         if (before == 0) {
             progressNanos = System.nanoTime();
         }
-        pendingBytes = before + frame.remaining();
-        if (queued == queue.length) {
-            queue = Arrays.copyOf(queue, queued * 2);
+        if (before + bytes > maxQueuedBytes) {
+            pendingBytes.addAndGet(-bytes);
+            if (end(Departure.SLOW_READER)) {
+                drop(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason());
+                // The caller may hold the room's lock: the room hears of it on another thread.
+                socket.cutOff(Departure.SLOW_READER);
+            }
+            return false;
         }
-        queue[queued++] = frame;
-    }
-
-    /** Drops what waits in the queue, and its bytes from the pending count; under the monitor. */
-    private void clearQueue() {
-        long dropped = 0;
-        for (int i = 0; i < queued; i++) {
-            dropped += queue[i].remaining();
+        queue.add(frame.wire());
+        if (scheduled.get()) {
+            // Lingering, and already enough for a write that pays for itself: no more waiting.
+            if (lingering && before + bytes >= WORTH_A_WRITE) {
+                lingering = false;
+                loop.promote(this);
+            }
+            return false;
         }
-        pendingBytes -= dropped;
-        if (queue.length >= SHRINK_FROM) {
-            queue = new ByteBuffer[INITIAL_QUEUE];
-        } else {
-            Arrays.fill(queue, 0, queued, null);
-        }
-        queued = 0;
+        return scheduled.compareAndSet(false, true);
     }
 
     @Override
@@ -158,10 +104,8 @@ final class SessionOutbox implements Outbox {
 
     /** Puts a frame outside the room's order (a ping, a pong) behind what waits, and has it written. */
     void control(ByteBuffer frame) {
-        if (!closing) {
-            synchronized (this) {
-                enqueue(frame);
-            }
+        if (!closing.get()) {
+            queue.add(frame);
             schedule();
         }
     }
@@ -171,13 +115,9 @@ final class SessionOutbox implements Outbox {
     }
 
     private void schedule() {
-        synchronized (this) {
-            if (scheduled) {
-                return;
-            }
-            scheduled = true;
+        if (scheduled.compareAndSet(false, true)) {
+            loop.schedule(this);
         }
-        loop.schedule(this);
     }
 
     /** Whether it waits for its linger to end (see {@link FlushLoops}). */
@@ -190,39 +130,31 @@ final class SessionOutbox implements Outbox {
         return writtenNanos;
     }
 
-    /** Writes what waits, in one gathering write; on the loop's thread only. */
-    void writeOut() {
-        ByteBuffer[] batch;
-        synchronized (this) {
-            lingering = false;
-            scheduled = false;
-            if (writing || queued == 0) {
-                return; // a write under way schedules the next when it ends
-            }
-            // The socket keeps the array until the write ends, so it gets one of its own.
-            int count = Math.min(queued, MOST_PER_WRITE);
-            batch = Arrays.copyOf(queue, count);
-            if (count == queued) {
-                if (queue.length >= SHRINK_FROM && count < queue.length / 4) {
-                    queue = new ByteBuffer[INITIAL_QUEUE];
-                } else {
-                    Arrays.fill(queue, 0, count, null);
-                }
-                queued = 0;
-            } else {
-                System.arraycopy(queue, count, queue, 0, queued - count);
-                Arrays.fill(queue, queued - count, queued, null);
-                queued -= count;
-            }
-            writing = true;
+    /**
+     * Writes what waits, in one gathering write; on the loop's thread only, which lends its
+     * {@code scratch} array (at least {@link #MOST_PER_WRITE} long) to gather the frames in.
+     */
+    void writeOut(ByteBuffer[] scratch) {
+        lingering = false;
+        scheduled.set(false);
+        if (writing) {
+            return; // the write under way schedules the next when it ends
         }
+        int count = 0;
         long bytes = 0;
         boolean closes = false;
-        ByteBuffer close = closeFrame;
-        for (ByteBuffer frame : batch) {
-            bytes += frame.remaining();
-            closes |= frame == close;
+        for (ByteBuffer next; count < MOST_PER_WRITE && (next = queue.poll()) != null; count++) {
+            scratch[count] = next;
+            bytes += next.remaining();
+            closes |= next == closeFrame;
         }
+        if (count == 0) {
+            return;
+        }
+        // The socket keeps the array until the write ends, so it gets one of its own.
+        ByteBuffer[] batch = Arrays.copyOf(scratch, count);
+        Arrays.fill(scratch, 0, count, null);
+        writing = true;
         writtenNanos = System.nanoTime();
         socket.write(new Written(bytes, closes), batch);
     }
@@ -240,40 +172,33 @@ final class SessionOutbox implements Outbox {
 
         @Override
         public void succeeded() {
-            boolean more;
-            synchronized (SessionOutbox.this) {
-                pendingBytes -= bytes;
-                progressNanos = System.nanoTime();
-                writing = false;
-                more = queued > 0;
-            }
+            pendingBytes.addAndGet(-bytes);
+            progressNanos = System.nanoTime();
+            writing = false;
             if (closes) {
                 socket.closeWritten();
-            } else if (more) {
+            } else if (!queue.isEmpty()) {
                 schedule();
             }
         }
 
         @Override
         public void failed(Throwable failure) {
-            closing = true;
-            synchronized (SessionOutbox.this) {
-                pendingBytes -= bytes;
-                writing = false;
-                clearQueue();
-            }
+            writing = false;
+            closing.set(true);
+            queue.clear();
             socket.writeFailed(failure);
         }
     }
 
     /** Bytes queued here or being written, not yet written. */
     long queuedBytes() {
-        return pendingBytes;
+        return pendingBytes.get();
     }
 
     /** Whether bytes have waited longer than {@code timeoutNanos} with none written. */
     boolean stalled(long nowNanos, long timeoutNanos) {
-        return pendingBytes > 0 && nowNanos - progressNanos > timeoutNanos;
+        return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
     }
 
     /**
@@ -290,9 +215,7 @@ final class SessionOutbox implements Outbox {
         }
         CloseCode code = CloseCode.of(reason);
         if (code == null) {
-            synchronized (this) {
-                clearQueue();
-            }
+            queue.clear();
         } else if (code.dropsQueue()) {
             drop(code.code(), code.reason());
         } else {
@@ -314,7 +237,7 @@ final class SessionOutbox implements Outbox {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        closing = true;
+        closing.set(true);
         metrics.closed(reason);
         return true;
     }
@@ -323,13 +246,11 @@ final class SessionOutbox implements Outbox {
         if (!closeQueued.compareAndSet(false, true)) {
             return;
         }
-        closing = true;
+        closing.set(true);
         socket.closing(new org.springframework.web.socket.CloseStatus(code, reason));
         ByteBuffer frame = closeFrame(code, reason);
         closeFrame = frame;
-        synchronized (this) {
-            enqueue(frame);
-        }
+        queue.add(frame);
         schedule();
     }
 
@@ -339,14 +260,10 @@ final class SessionOutbox implements Outbox {
      * the socket is dropped.
      */
     private void drop(int code, String reason) {
+        queue.clear();
         ByteBuffer queuedClose = closeFrame;
-        synchronized (this) {
-            clearQueue();
-            if (queuedClose != null) {
-                enqueue(queuedClose); // a close already on its way goes all the same
-            }
-        }
         if (queuedClose != null) {
+            queue.add(queuedClose); // a close already on its way goes all the same
             schedule();
         } else {
             closeAfterQueue(code, reason);
