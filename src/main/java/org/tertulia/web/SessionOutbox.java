@@ -105,9 +105,30 @@ final class SessionOutbox implements Outbox {
     /** Puts a frame outside the room's order (a ping, a pong) behind what waits, and has it written. */
     void control(ByteBuffer frame) {
         if (!closing.get()) {
-            queue.add(frame);
+            enqueue(frame);
             schedule();
         }
+    }
+
+    /**
+     * Queues a frame that is not the room's (a ping, a pong, a close), counting its bytes as
+     * pending first, as {@link #offer} does, so that the count is exactly what waits or is
+     * being written: its write subtracts them again.
+     */
+    private void enqueue(ByteBuffer frame) {
+        if (pendingBytes.getAndAdd(frame.remaining()) == 0) {
+            progressNanos = System.nanoTime();
+        }
+        queue.add(frame);
+    }
+
+    /** Drops what waits in the queue, and its bytes from the pending count. */
+    private void clearQueue() {
+        long dropped = 0;
+        for (ByteBuffer frame; (frame = queue.poll()) != null; ) {
+            dropped += frame.remaining();
+        }
+        pendingBytes.addAndGet(-dropped);
     }
 
     void ping() {
@@ -184,9 +205,10 @@ final class SessionOutbox implements Outbox {
 
         @Override
         public void failed(Throwable failure) {
+            pendingBytes.addAndGet(-bytes);
             writing = false;
             closing.set(true);
-            queue.clear();
+            clearQueue();
             socket.writeFailed(failure);
         }
     }
@@ -215,7 +237,7 @@ final class SessionOutbox implements Outbox {
         }
         CloseCode code = CloseCode.of(reason);
         if (code == null) {
-            queue.clear();
+            clearQueue();
         } else if (code.dropsQueue()) {
             drop(code.code(), code.reason());
         } else {
@@ -250,7 +272,7 @@ final class SessionOutbox implements Outbox {
         socket.closing(new org.springframework.web.socket.CloseStatus(code, reason));
         ByteBuffer frame = closeFrame(code, reason);
         closeFrame = frame;
-        queue.add(frame);
+        enqueue(frame);
         schedule();
     }
 
@@ -260,10 +282,10 @@ final class SessionOutbox implements Outbox {
      * the socket is dropped.
      */
     private void drop(int code, String reason) {
-        queue.clear();
+        clearQueue();
         ByteBuffer queuedClose = closeFrame;
         if (queuedClose != null) {
-            queue.add(queuedClose); // a close already on its way goes all the same
+            enqueue(queuedClose); // a close already on its way goes all the same
             schedule();
         } else {
             closeAfterQueue(code, reason);
