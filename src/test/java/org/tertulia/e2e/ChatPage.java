@@ -173,6 +173,30 @@ final class ChatPage {
         wait.withMessage("status " + state).until(d -> state.equals(statusState()));
     }
 
+    /**
+     * From now on, keeps every text the status line shows (a MutationObserver on it), so that
+     * {@link #awaitStatusTextShown} sees a state the page passes through faster than a poll:
+     * the first retry after a drop is announced for as little as 100 ms.
+     */
+    void recordStatusTexts() {
+        script("""
+                const status = document.getElementById('status');
+                window.__statusTexts = [status.textContent];
+                new MutationObserver(() => window.__statusTexts.push(status.textContent))
+                    .observe(status, {childList: true, characterData: true, subtree: true});
+                """);
+    }
+
+    /** Waits until the status line has shown a text matching {@code regex} since {@link #recordStatusTexts}, and returns it. */
+    String awaitStatusTextShown(String regex) {
+        return wait.withMessage("status text shown matching " + regex)
+                .until(d -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> shown = (List<String>) script("return window.__statusTexts || []");
+                    return shown.stream().filter(text -> text.matches(regex)).findFirst().orElse(null);
+                });
+    }
+
     /** Waits until the status line's text matches {@code regex}, and returns it. */
     String awaitStatusText(String regex) {
         return wait.withMessage("status text matching " + regex)
