@@ -58,7 +58,10 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
         closedWith = how;
     }
 
-    /** How it closed, as the handler hears it; null while it is open (the socket always tells a status, {@code NO_CLOSE_FRAME} at least). */
+    /**
+     * How it closed, as the handler hears it; null while it is open (the socket always tells
+     * a status, {@code NO_CLOSE_FRAME} at least, so {@link #isOpen} can read this).
+     */
     CloseStatus closedWith() {
         return closedWith;
     }

@@ -187,7 +187,10 @@ final class ChatPage {
                 """);
     }
 
-    /** Waits until the status line has shown a text matching {@code regex} since {@link #recordStatusTexts}, and returns it. */
+    /**
+     * Waits until the status line has shown a text matching {@code regex} since
+     * {@link #recordStatusTexts}, and returns it.
+     */
     String awaitStatusTextShown(String regex) {
         return wait.withMessage("status text shown matching " + regex)
                 .until(d -> {
