@@ -9,8 +9,12 @@ import java.util.List;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.unit.DataSize;
 import org.tertulia.protocol.Frame;
+import org.tertulia.room.Departure;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The outbox's count of bytes not yet written, which the slow-reader limit and the
@@ -59,17 +63,44 @@ class SessionOutboxTest {
         assertThat(outbox.stalled(System.nanoTime() + 2 * SEND_TIMEOUT.toNanos(), SEND_TIMEOUT.toNanos())).isFalse();
     }
 
+    @Test
+    void aReaderCutOffKeepsOnlyItsCloseFramePending() {
+        ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
+        timer.initialize();
+        try {
+            SessionOutbox cutOff = outboxOn(endPoint, timer);
+            for (int i = 0; i < 3; i++) {
+                cutOff.offer(Frame.of("{\"type\":\"message\",\"text\":\"line " + i + "\"}"));
+            }
+
+            cutOff.close(Departure.SLOW_READER); // drops what waits, then queues the close frame
+
+            int closeFrame = SessionOutbox.closeFrame(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason())
+                    .remaining();
+            assertThat(cutOff.queuedBytes()).isEqualTo(closeFrame);
+            cutOff.writeOut(scratch);
+            assertThat(endPoint.takeOutput().remaining()).isEqualTo(closeFrame);
+            assertThat(cutOff.queuedBytes()).isZero();
+        } finally {
+            timer.shutdown();
+        }
+    }
+
     private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint) {
+        return outboxOn(endPoint, null);
+    }
+
+    private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint, ThreadPoolTaskScheduler timer) {
         WebProperties settings = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
                 new WebProperties.Outbox(DataSize.ofMegabytes(1), SEND_TIMEOUT, Duration.ZERO),
                 new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
         ThreadPoolTaskExecutor threads = new ThreadPoolTaskExecutor();
         threads.setMaxPoolSize(1);
         FlushLoops loops = new FlushLoops(threads, settings); // not started: the test writes
-        ChatSocket socket = new ChatSocket(endPoint, Runnable::run, null, null, null, 65_536, null, Runnable::run);
-        // No metrics: they count why a connection ended, and these tests end none.
+        WebMetrics metrics = new WebMetrics(new SimpleMeterRegistry(), new OpenConnections(null));
+        ChatSocket socket = new ChatSocket(endPoint, Runnable::run, null, null, null, 65_536, timer, Runnable::run);
         SessionOutbox outbox = new SessionOutbox(socket, loops.loopFor(1), settings.outbox().maxQueued().toBytes(),
-                null, null);
+                timer, metrics);
         socket.outbox(outbox);
         return outbox;
     }
