@@ -122,13 +122,20 @@ final class SessionOutbox implements Outbox {
         queue.add(frame);
     }
 
-    /** Drops what waits in the queue, and its bytes from the pending count. */
-    private void clearQueue() {
+    /**
+     * Drops what waits in the queue, and its bytes from the pending count; true if our close
+     * frame was among what it dropped (rather than written or being written).
+     */
+    private boolean clearQueue() {
         long dropped = 0;
+        boolean closeDropped = false;
         for (ByteBuffer frame; (frame = queue.poll()) != null; ) {
             dropped += frame.remaining();
+            // Read after the poll: a close frame is set before it is queued, so this sees it.
+            closeDropped |= frame == closeFrame;
         }
         pendingBytes.addAndGet(-dropped);
+        return closeDropped;
     }
 
     void ping() {
@@ -282,14 +289,13 @@ final class SessionOutbox implements Outbox {
      * the socket is dropped.
      */
     private void drop(int code, String reason) {
-        clearQueue();
-        ByteBuffer queuedClose = closeFrame;
-        if (queuedClose != null) {
-            enqueue(queuedClose); // a close already on its way goes all the same
+        boolean closeDropped = clearQueue();
+        if (closeDropped) {
+            enqueue(closeFrame); // a close that waited goes all the same, now first
             schedule();
-        } else {
+        } else if (closeFrame == null) {
             closeAfterQueue(code, reason);
-        }
+        } // else our close is being written, or was: it is not sent twice
         timer.schedule(socket::abort, Instant.now().plus(CUT_OFF_GRACE));
     }
 

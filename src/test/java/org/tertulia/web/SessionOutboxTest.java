@@ -86,6 +86,36 @@ class SessionOutboxTest {
         }
     }
 
+    @Test
+    void aCloseFrameBeingWrittenWhenTheReaderIsCutOffGoesOutOnce() {
+        ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
+        timer.initialize();
+        try {
+            // A socket that takes 8 bytes and then waits for the reader, who does not read.
+            ByteArrayEndPoint narrow = new ByteArrayEndPoint(new byte[0], 8);
+            SessionOutbox closing = outboxOn(narrow, timer);
+            closing.close(1000, "the client said goodbye"); // the answer to a client's close, after what waits
+            closing.writeOut(scratch); // the close frame's write starts and stops half-way
+            int closeFrame = SessionOutbox.closeFrame(1000, "the client said goodbye").remaining();
+            assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
+
+            closing.close(Departure.SLOW_READER); // cut off while the close is in flight
+
+            assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
+            int written = 0;
+            for (int reads = 0; reads < 10 && written < closeFrame; reads++) {
+                written += narrow.takeOutput().remaining(); // the reader reads, 8 bytes at a time
+            }
+            assertThat(written).isEqualTo(closeFrame);
+            assertThat(closing.queuedBytes()).isZero();
+            closing.writeOut(scratch); // nothing more to write: the close is not sent again
+            assertThat(narrow.takeOutput().remaining()).isZero();
+            assertThat(closing.queuedBytes()).isZero();
+        } finally {
+            timer.shutdown();
+        }
+    }
+
     private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint) {
         return outboxOn(endPoint, null);
     }
