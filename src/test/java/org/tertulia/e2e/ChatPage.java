@@ -174,30 +174,47 @@ final class ChatPage {
     }
 
     /**
-     * From now on, keeps every text the status line shows (a MutationObserver on it), so that
-     * {@link #awaitStatusTextShown} sees a state the page passes through faster than a poll:
-     * the first retry after a drop is announced for as little as 100 ms.
+     * From now on, keeps every state and text the status line shows (a MutationObserver on
+     * it), so that a state the page passes through faster than a poll is seen: the first retry
+     * after a drop is announced for as little as 100 ms, and a page whose node dies may be
+     * back before the next poll.
      */
-    void recordStatusTexts() {
+    void recordStatus() {
         script("""
                 const status = document.getElementById('status');
-                window.__statusTexts = [status.textContent];
-                new MutationObserver(() => window.__statusTexts.push(status.textContent))
-                    .observe(status, {childList: true, characterData: true, subtree: true});
+                const shown = () => ({state: status.dataset.state, text: status.textContent});
+                window.__statusShown = [shown()];
+                new MutationObserver(() => window.__statusShown.push(shown()))
+                    .observe(status, {attributes: true, attributeFilter: ['data-state'],
+                            childList: true, characterData: true, subtree: true});
                 """);
     }
 
     /**
+     * The states the status line has taken since {@link #recordStatus}, or null if the page
+     * was loaded again since (which ends the recording).
+     */
+    List<String> statesShown() {
+        return statusShown("state");
+    }
+
+    /**
      * Waits until the status line has shown a text matching {@code regex} since
-     * {@link #recordStatusTexts}, and returns it.
+     * {@link #recordStatus}, and returns it.
      */
     String awaitStatusTextShown(String regex) {
         return wait.withMessage("status text shown matching " + regex)
                 .until(d -> {
-                    @SuppressWarnings("unchecked")
-                    List<String> shown = (List<String>) script("return window.__statusTexts || []");
-                    return shown.stream().filter(text -> text.matches(regex)).findFirst().orElse(null);
+                    List<String> shown = statusShown("text");
+                    return shown == null ? null
+                            : shown.stream().filter(text -> text.matches(regex)).findFirst().orElse(null);
                 });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> statusShown(String field) {
+        return (List<String>) script("return window.__statusShown ? window.__statusShown.map(s => s[arguments[0]]) : null",
+                field);
     }
 
     /** Waits until the status line's text matches {@code regex}, and returns it. */

@@ -79,8 +79,8 @@ class ComposeClusterSmoke {
         ben.sayWithButton("hello from ben's node");
         assertThat(ana.awaitMessage(benName, "hello from ben's node").mine()).isFalse();
 
-        watchStatus(ana);
-        watchStatus(ben);
+        ana.recordStatus();
+        ben.recordStatus();
         hook("kill");
 
         awaitBackByItself(ana, anaName);
@@ -94,23 +94,8 @@ class ComposeClusterSmoke {
         hook("recovered");
     }
 
-    /**
-     * Records every state the status line takes from now on (a MutationObserver on its
-     * {@code data-state}), so that a drop is seen however quickly the page comes back.
-     */
-    private static void watchStatus(ChatPage page) {
-        page.script("""
-                const status = document.getElementById('status');
-                window.__statesSeen = [status.dataset.state];
-                new MutationObserver(() => window.__statesSeen.push(status.dataset.state))
-                    .observe(status, {attributes: true, attributeFilter: ['data-state']});
-                """);
-    }
-
-    @SuppressWarnings("unchecked")
     private static List<String> statesSeen(ChatPage page) {
-        // None when the page was loaded again since watchStatus (which counts as leaving).
-        List<String> seen = (List<String>) page.script("return window.__statesSeen ? window.__statesSeen.slice() : null");
+        List<String> seen = page.statesShown(); // none when the page was loaded again (which counts as leaving)
         return seen != null ? seen : List.of("(page reloaded)");
     }
 

@@ -47,7 +47,7 @@ class PageProtocolV2IT {
         server.deliver(said(2, "bob", "hello", 11));
         ana.awaitMessage("bob", "hello");
 
-        ana.recordStatusTexts();
+        ana.recordStatus();
         server.close(1006);
         // The scripted server takes the next try at once, so the announcement may be brief.
         ana.awaitStatusTextShown("Reconnecting in \\d+ s…");
