@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.eclipse.jetty.io.ByteArrayEndPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -28,6 +29,13 @@ class SessionOutboxTest {
     private final ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
     private final ByteBuffer[] scratch = new ByteBuffer[SessionOutbox.MOST_PER_WRITE];
     private final SessionOutbox outbox = outboxOn(endPoint);
+    /** The cut-off's grace timer, for the tests that cut a reader off. */
+    private final ThreadPoolTaskScheduler timer = startedTimer();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdown();
+    }
 
     @Test
     void aPingCountsAsPendingUntilItIsWritten() {
@@ -65,55 +73,49 @@ class SessionOutboxTest {
 
     @Test
     void aReaderCutOffKeepsOnlyItsCloseFramePending() {
-        ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
-        timer.initialize();
-        try {
-            SessionOutbox cutOff = outboxOn(endPoint, timer);
-            for (int i = 0; i < 3; i++) {
-                cutOff.offer(Frame.of("{\"type\":\"message\",\"text\":\"line " + i + "\"}"));
-            }
-
-            cutOff.close(Departure.SLOW_READER); // drops what waits, then queues the close frame
-
-            int closeFrame = SessionOutbox.closeFrame(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason())
-                    .remaining();
-            assertThat(cutOff.queuedBytes()).isEqualTo(closeFrame);
-            cutOff.writeOut(scratch);
-            assertThat(endPoint.takeOutput().remaining()).isEqualTo(closeFrame);
-            assertThat(cutOff.queuedBytes()).isZero();
-        } finally {
-            timer.shutdown();
+        SessionOutbox cutOff = outboxOn(endPoint, timer);
+        for (int i = 0; i < 3; i++) {
+            cutOff.offer(Frame.of("{\"type\":\"message\",\"text\":\"line " + i + "\"}"));
         }
+
+        cutOff.close(Departure.SLOW_READER); // drops what waits, then queues the close frame
+
+        int closeFrame = SessionOutbox.closeFrame(CloseCode.SLOW_READER.code(), CloseCode.SLOW_READER.reason())
+                .remaining();
+        assertThat(cutOff.queuedBytes()).isEqualTo(closeFrame);
+        cutOff.writeOut(scratch);
+        assertThat(endPoint.takeOutput().remaining()).isEqualTo(closeFrame);
+        assertThat(cutOff.queuedBytes()).isZero();
     }
 
     @Test
     void aCloseFrameBeingWrittenWhenTheReaderIsCutOffGoesOutOnce() {
+        // A socket that takes 8 bytes and then waits for the reader, who does not read.
+        ByteArrayEndPoint narrow = new ByteArrayEndPoint(new byte[0], 8);
+        SessionOutbox closing = outboxOn(narrow, timer);
+        closing.close(1000, "the client said goodbye"); // the answer to a client's close, after what waits
+        closing.writeOut(scratch); // the close frame's write starts and stops half-way
+        int closeFrame = SessionOutbox.closeFrame(1000, "the client said goodbye").remaining();
+        assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
+
+        closing.close(Departure.SLOW_READER); // cut off while the close is in flight
+
+        assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
+        int written = 0;
+        for (int reads = 0; reads < 10 && written < closeFrame; reads++) {
+            written += narrow.takeOutput().remaining(); // the reader reads, 8 bytes at a time
+        }
+        assertThat(written).isEqualTo(closeFrame);
+        assertThat(closing.queuedBytes()).isZero();
+        closing.writeOut(scratch); // nothing more to write: the close is not sent again
+        assertThat(narrow.takeOutput().remaining()).isZero();
+        assertThat(closing.queuedBytes()).isZero();
+    }
+
+    private static ThreadPoolTaskScheduler startedTimer() {
         ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
         timer.initialize();
-        try {
-            // A socket that takes 8 bytes and then waits for the reader, who does not read.
-            ByteArrayEndPoint narrow = new ByteArrayEndPoint(new byte[0], 8);
-            SessionOutbox closing = outboxOn(narrow, timer);
-            closing.close(1000, "the client said goodbye"); // the answer to a client's close, after what waits
-            closing.writeOut(scratch); // the close frame's write starts and stops half-way
-            int closeFrame = SessionOutbox.closeFrame(1000, "the client said goodbye").remaining();
-            assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
-
-            closing.close(Departure.SLOW_READER); // cut off while the close is in flight
-
-            assertThat(closing.queuedBytes()).isEqualTo(closeFrame);
-            int written = 0;
-            for (int reads = 0; reads < 10 && written < closeFrame; reads++) {
-                written += narrow.takeOutput().remaining(); // the reader reads, 8 bytes at a time
-            }
-            assertThat(written).isEqualTo(closeFrame);
-            assertThat(closing.queuedBytes()).isZero();
-            closing.writeOut(scratch); // nothing more to write: the close is not sent again
-            assertThat(narrow.takeOutput().remaining()).isZero();
-            assertThat(closing.queuedBytes()).isZero();
-        } finally {
-            timer.shutdown();
-        }
+        return timer;
     }
 
     private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint) {
