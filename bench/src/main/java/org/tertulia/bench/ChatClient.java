@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * One simulated chat user. Signs in as soon as the server says its id, watches userlists
@@ -20,6 +21,15 @@ import io.netty.util.ReferenceCountUtil;
  * <p>All state is touched by the channel's event loop only, except where noted.
  */
 final class ChatClient extends ChannelInboundHandlerAdapter {
+
+    /** Per event loop: a message frame's bytes, copied once for the scans of {@link #onMessage}. */
+    private static final FastThreadLocal<byte[]> SCRATCH =
+            new FastThreadLocal<>() {
+                @Override
+                protected byte[] initialValue() {
+                    return new byte[512];
+                }
+            };
 
     private final Crowd crowd;
     private final String name;
@@ -163,21 +173,31 @@ final class ChatClient extends ChannelInboundHandlerAdapter {
         if (run == null) {
             return;
         }
-        int at = Wire.indexOf(b, t, to, Wire.TEXT_KEY);
+        // One bulk copy into this thread's scratch array, then plain array scans: reading the
+        // ByteBuf a byte at a time (a bounds check and an indirection per byte) cost the
+        // generator about a third of its time per delivery at saturation.
+        int n = to - t;
+        byte[] a = SCRATCH.get();
+        if (a.length < n) {
+            a = new byte[Math.max(n, 2 * a.length)];
+            SCRATCH.set(a);
+        }
+        b.getBytes(t, a, 0, n);
+        int at = Wire.indexOf(a, 0, n, Wire.TEXT_KEY);
         if (at < 0) {
             return;
         }
         at += Wire.TEXT_KEY.length;
         byte[] tag = run.tag();
-        if (!Wire.startsWith(b, at, to, tag)) {
+        if (!Wire.startsWith(a, at, n, tag)) {
             return; // another run's message, or history
         }
         at += tag.length;
-        int sender = (int) Wire.number(b, at, to);
-        at = Wire.indexOf(b, at, to, (byte) '.') + 1;     // past the sender
-        int seq = (int) Wire.number(b, at, to);
-        at = Wire.indexOf(b, at, to, (byte) '.') + 1;     // past the sequence number
-        long sentNanos = Wire.number(b, at, to);
+        int sender = (int) Wire.number(a, at, n);
+        at = Wire.indexOf(a, at, n, (byte) '.') + 1;     // past the sender
+        int seq = (int) Wire.number(a, at, n);
+        at = Wire.indexOf(a, at, n, (byte) '.') + 1;     // past the sequence number
+        long sentNanos = Wire.number(a, at, n);
         long now = System.nanoTime();
         run.delivered(slot, now - sentNanos, now);
         if (sender == senderIndex && sending == run) {

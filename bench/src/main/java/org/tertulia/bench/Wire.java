@@ -92,4 +92,53 @@ final class Wire {
         }
         return -1;
     }
+
+    // The same scans over a plain array (a message frame copied once), for the hot path.
+
+    static boolean startsWith(byte[] a, int at, int to, byte[] p) {
+        if (to - at < p.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (a[at + i] != p[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** First index of {@code p} in [from, to) of {@code a}, or -1. */
+    static int indexOf(byte[] a, int from, int to, byte[] p) {
+        byte first = p[0];
+        int last = to - p.length;
+        for (int i = from; i <= last; i++) {
+            if (a[i] == first && startsWith(a, i, to, p)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The non-negative decimal number starting at {@code at}; stops at the first non-digit. */
+    static long number(byte[] a, int at, int to) {
+        long v = 0;
+        for (int i = at; i < to; i++) {
+            int c = a[i] - '0';
+            if (c < 0 || c > 9) {
+                break;
+            }
+            v = v * 10 + c;
+        }
+        return v;
+    }
+
+    /** Index of {@code c} at or after {@code from}, or -1. */
+    static int indexOf(byte[] a, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
