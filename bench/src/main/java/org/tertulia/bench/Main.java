@@ -1,5 +1,9 @@
 package org.tertulia.bench;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
 /**
  * Entry point. {@code run} loads one server (or cluster) once and writes its figures;
  * {@code report} summarises every run of an invocation (medians, ranges, per-round ratios).
@@ -30,12 +34,40 @@ public final class Main {
                 --fanout-warmup M       messages per sender in the warm-up before the fan-outs (2000; 0 skips it)
                 --fanout-warmup-paced-s S   then S seconds paced at 100,000 deliveries/s (30; 0 skips it)
                 --idle-timeout-s (120), --join-timeout-s (120), --fanout-timeout-s (90), --handshake-timeout-s (60)
+              java -jar tertulia-bench.jar calibrate
+                prints how many ms one thread takes to sort a million ints (a fixed, seeded array;
+                the median of 5 sorts after 3 unreported ones): how fast the CPU it runs on is now
               java -jar tertulia-bench.jar report --out DIR
                 reads DIR/runs/*.properties and DIR/meta.properties; writes summary.md, results.json,
                 results.csv, fanout.svg in DIR
             """;
 
     private Main() {
+    }
+
+    /**
+     * A CPU speed probe: the same work every time, so that two invocations (or the start and
+     * end of one) on a machine whose speed drifts can be told apart. Milliseconds, one decimal.
+     */
+    static String calibrate() {
+        int[] source = new int[1 << 20];
+        Random random = new Random(42);
+        for (int i = 0; i < source.length; i++) {
+            source[i] = random.nextInt();
+        }
+        int[] work = new int[source.length];
+        long[] nanos = new long[5];
+        for (int round = -3; round < nanos.length; round++) {
+            System.arraycopy(source, 0, work, 0, source.length);
+            long start = System.nanoTime();
+            Arrays.sort(work);
+            long took = System.nanoTime() - start;
+            if (round >= 0) {
+                nanos[round] = took;
+            }
+        }
+        Arrays.sort(nanos);
+        return String.format(Locale.ROOT, "%.1f", nanos[nanos.length / 2] / 1e6);
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,6 +79,7 @@ public final class Main {
         switch (args[0]) {
             case "run" -> new Bench(options).run();
             case "report" -> Report.main(options);
+            case "calibrate" -> System.out.println(calibrate());
             default -> {
                 System.err.print(USAGE);
                 System.exit(2);

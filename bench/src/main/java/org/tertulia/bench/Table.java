@@ -1,9 +1,13 @@
 package org.tertulia.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The markdown summary: how the figures were taken (from the invocation's meta file), then one
@@ -101,6 +105,11 @@ final class Table {
                 .append(meta.getOrDefault("generator.threads", "?")).append(" event-loop threads\n");
         sb.append("- Load average (1, 5, 15 min): before ").append(meta.getOrDefault("loadavg.start", "?"))
                 .append("; after ").append(meta.getOrDefault("loadavg.end", "?")).append('\n');
+        if (meta.containsKey("probe.start")) {
+            sb.append("- CPU speed probe (ms for one thread to sort a million ints; lower is faster): before ")
+                    .append(meta.get("probe.start")).append("; after ").append(meta.getOrDefault("probe.end", "?"))
+                    .append("; before each run: ").append(probeSpread()).append('\n');
+        }
         sb.append("- Machine: ").append(meta.getOrDefault("machine", "?")).append("; commit ")
                 .append(meta.getOrDefault("commit", "?")).append("; ").append(meta.getOrDefault("date", "?"))
                 .append("; took ").append(meta.getOrDefault("elapsed_s", "?")).append(" s\n");
@@ -295,5 +304,37 @@ final class Table {
         if (notes.length() > 0) {
             sb.append("Notes (per run):\n\n").append(notes);
         }
+    }
+
+    private static final Pattern PROBE =
+            Pattern.compile("(CPU \\S+|unpinned) ([0-9.]+) ms");
+
+    /** The per-run probes of each CPU: median [min–max], over the runs that recorded one. */
+    private String probeSpread() {
+        Map<String, List<Double>> byCpu = new TreeMap<>();
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            if (!e.getKey().startsWith("probe.r")) {
+                continue;
+            }
+            Matcher m = PROBE.matcher(e.getValue());
+            while (m.find()) {
+                byCpu.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Double.parseDouble(m.group(2)));
+            }
+        }
+        if (byCpu.isEmpty()) {
+            return "none recorded";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, List<Double>> e : byCpu.entrySet()) {
+            List<Double> v = e.getValue();
+            Collections.sort(v);
+            double median = v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f [%.1f–%.1f]",
+                    median, v.get(0), v.get(v.size() - 1))).append(" (").append(v.size()).append(v.size() == 1 ? " run)" : " runs)");
+        }
+        return out.toString();
     }
 }
