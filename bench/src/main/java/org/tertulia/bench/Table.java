@@ -1,7 +1,6 @@
 package org.tertulia.bench;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -326,14 +325,12 @@ final class Table {
         }
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, List<Double>> e : byCpu.entrySet()) {
-            List<Double> v = e.getValue();
-            Collections.sort(v);
-            double median = v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
+            Stats s = Stats.of(e.getValue());
             if (out.length() > 0) {
                 out.append(", ");
             }
-            out.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f [%.1f–%.1f]",
-                    median, v.get(0), v.get(v.size() - 1))).append(" (").append(v.size()).append(v.size() == 1 ? " run)" : " runs)");
+            out.append(e.getKey()).append(' ').append(range(s, 1, 1, false))
+                    .append(" (").append(s.n()).append(s.n() == 1 ? " run)" : " runs)");
         }
         return out.toString();
     }
