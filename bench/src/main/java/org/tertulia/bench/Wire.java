@@ -83,17 +83,8 @@ final class Wire {
         return v;
     }
 
-    /** Index of {@code c} at or after {@code from}, or -1. */
-    static int indexOf(ByteBuf b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
-            if (b.getByte(i) == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    // The same scans over a plain array (a message frame copied once), for the hot path.
+    // The same scans over a plain array, for message frames: ChatClient.onMessage copies each
+    // one once and scans the copy. Ids, types and userlists are still read from the buffer.
 
     static boolean startsWith(byte[] a, int at, int to, byte[] p) {
         if (to - at < p.length) {
