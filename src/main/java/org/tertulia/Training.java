@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * sees after a restart. The Dockerfile runs it under {@code -XX:AOTCacheOutput} (JDK 25),
  * so the cache holds the classes this run loaded and linked and the profiles of the methods
  * it ran; a node started with that cache begins its first join storm with them instead of
- * from the interpreter (docs/benchmarks.md, "The ninth round").
+ * loading, linking and profiling it all again (docs/benchmarks.md, "The ninth round").
  *
  * <p>Each round, a crowd of clients connect at once, sign in (a few of them with a name
  * already taken), some of them send a few messages each to the room,
@@ -62,7 +62,8 @@ public final class Training {
 
     /**
      * How much a run does: rounds of {@code clients} that sign in together, of whom
-     * {@code senders} send {@code messages} each (at most 19: a connection's frame burst is 20);
+     * {@code senders} send {@code messages} each (at most 18: with its sign-in and a typing
+     * notice, a sender stays within a connection's frame burst of 20);
      * a step of a round (connect, sign in, hear every line, close) that takes longer than
      * {@code step} fails the run.
      */
