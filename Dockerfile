@@ -77,8 +77,9 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError 
 # node in memory mode on 127.0.0.1 and, in the same JVM, 3 rounds of 1,000 clients that
 # connect at once, sign in, talk and leave) writes the classes it loaded and linked and the profiles
 # of the methods it ran. A node started with it begins with them instead of loading, linking
-# and profiling from scratch: it starts in about a third of the time, and the join storm that
-# follows a restart costs about a quarter less (docs/benchmarks.md, "The ninth round"). It runs
+# and profiling from scratch: on the test machine's pinned core it started in 6 to 7 s
+# instead of 16 to 17, and its first join storm of 1,000 took about a third less time and
+# CPU (docs/benchmarks.md, "The ninth round"). It runs
 # here, in the runtime stage, because a cache is only valid for the JVM and the class path
 # that wrote it, and with the flags below, which it must share with the node. Nothing leaves
 # the build container. If JAVA_OPTS is replaced with flags the cache does not fit (another
