@@ -28,6 +28,7 @@ class SettingsTest {
         "tertulia.web.heartbeat.interval, 0s, must be greater than 0",
         "tertulia.web.outbox.send-timeout, -1s, must be greater than 0",
         "tertulia.web.outbox.linger, -1ms, must be greater than or equal to 0",
+        "tertulia.web.outbox.linger-per-member, -1us, must be greater than or equal to 0",
         "tertulia.web.max-connections, 0, must be greater than 0",
         "tertulia.cluster.node-ttl, 0ms, must be greater than 0" })
     void aLimitOutOfBoundsStopsTheStartNamingTheSetting(String setting, String value, String reason,

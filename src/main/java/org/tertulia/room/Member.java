@@ -94,7 +94,7 @@ public final class Member {
     /** A frame to this member alone, outside the room's order. */
     void send(Frame frame) {
         if (outbox.offer(frame)) {
-            outbox.flush();
+            outbox.flush(1);
         }
     }
 

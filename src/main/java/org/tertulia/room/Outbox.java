@@ -15,8 +15,14 @@ public interface Outbox {
      */
     boolean offer(Frame frame);
 
-    /** Starts writing what is queued, if nothing is being written already. Never blocks. */
-    void flush();
+    /**
+     * Starts writing what is queued, if nothing is being written already. Never blocks.
+     * {@code recipients} is the size of the audience the frames come from: the room's (its
+     * signed-in users on every node) for what the room sends, 1 for a frame to this member
+     * alone. A big room's outboxes may wait a little for more frames to join them in one
+     * write; a small one's need not.
+     */
+    void flush(int recipients);
 
     /** Ends the connection for this reason; nothing offered afterwards is sent. Never blocks. */
     void close(Departure reason);

@@ -272,10 +272,11 @@ public final class RoomView {
 
     private void unlockAndFlush() {
         Outbox[] due = fanout.takeDue();
+        int recipients = roster.size();
         lock.unlock();
         if (due != null) {
             for (Outbox outbox : due) {
-                outbox.flush();
+                outbox.flush(recipients);
             }
         }
     }

@@ -135,7 +135,7 @@ final class ChatSocketSession extends AbstractWebSocketSession<ChatSocket> {
     protected void sendTextMessage(TextMessage message) {
         SessionOutbox outbox = outbox();
         if (outbox.offer(Frame.of(message.getPayload()))) {
-            outbox.flush();
+            outbox.flush(1);
         }
     }
 

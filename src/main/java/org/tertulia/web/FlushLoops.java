@@ -17,10 +17,18 @@ import org.springframework.stereotype.Component;
  * on its loop's list, waking the loop if it sleeps; the loop then writes everything an outbox
  * has gathered by then in one gathering write. No thread hand-off and no system call per frame.
  *
- * <p>A frame for a connection that was written less than {@code tertulia.web.outbox.linger}
- * ago waits that long for others to join it; a frame after a quieter spell goes out at once.
- * So a lone line in a calm room is not delayed, while a busy room's lines leave a few to a
- * write. An outbox that gathers {@link SessionOutbox#WORTH_A_WRITE} bytes while it lingers is
+ * <p>A frame for a connection that was written less than a linger ago waits until a linger
+ * has passed since, for others to join it; a frame after a quieter spell goes out at once. So
+ * a lone line in a calm room is not delayed, while a busy room's lines leave a few to a write.
+ * The linger grows with the room: {@code tertulia.web.outbox.linger-per-member} for each
+ * member, at most {@code tertulia.web.outbox.linger}. Each member is then written at most
+ * once a linger, so however big the room, its lines cost at most one write per
+ * {@code linger-per-member} (40,000 a second by default) until the cap is reached, while a
+ * small room, whose few writes cost little, keeps its latency low. The room's size, not this
+ * node's share of it, sets the linger, so a room spread over a cluster waits and writes as it
+ * would on one node.
+ *
+ * <p>An outbox that gathers {@link SessionOutbox#WORTH_A_WRITE} bytes while it lingers is
  * written at once: at that size the write pays for itself, and waiting longer would only add
  * latency (and, for a sender that waits for its own lines, cut the room's throughput). On this
  * machine a write system call on a loopback socket costs as much as a dozen frames in it.
@@ -37,17 +45,27 @@ final class FlushLoops implements SmartLifecycle {
     private static final long SLACK_NANOS = 1_000_000;
 
     private final ThreadPoolTaskExecutor threads;
-    private final long lingerNanos;
+    private final long mostLingerNanos;
+    private final long lingerPerMemberNanos;
     private final Loop[] loops;
     private volatile boolean running;
 
     FlushLoops(@Qualifier("wsFlushers") ThreadPoolTaskExecutor threads, WebProperties settings) {
         this.threads = threads;
-        this.lingerNanos = settings.outbox().linger().toNanos();
+        this.mostLingerNanos = settings.outbox().linger().toNanos();
+        this.lingerPerMemberNanos = settings.outbox().lingerPerMember().toNanos();
         this.loops = new Loop[threads.getMaxPoolSize()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new Loop();
         }
+    }
+
+    /** How long an outbox whose frames go to {@code recipients} members waits for more. */
+    static long lingerNanos(int recipients, long perMemberNanos, long mostNanos) {
+        if (recipients <= 0 || perMemberNanos <= 0) {
+            return 0;
+        }
+        return perMemberNanos > mostNanos / recipients ? mostNanos : recipients * perMemberNanos;
     }
 
     /** The loop that writes for connection {@code id}. */
@@ -86,9 +104,11 @@ final class FlushLoops implements SmartLifecycle {
 
         // Outboxes to write now, and outboxes lingering, each with the moment its linger ends.
         // Both are in the order they were listed, which for the second is the order their
-        // lingers end, give or take the moment between reading the clock and adding to the
-        // queue. An outbox written early (it filled up) may still have an entry here: when that
-        // entry comes due, writing it writes what has come since, or nothing.
+        // lingers end while the room's size holds (give or take the moment between reading the
+        // clock and adding to the queue). When the room shrinks, a shorter linger may queue
+        // behind a longer one and end with it: never later than the longest linger. An outbox
+        // written early (it filled up) may still have an entry here: when that entry comes
+        // due, writing it writes what has come since, or nothing.
         private final ConcurrentLinkedQueue<SessionOutbox> due = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Lingering> lingering = new ConcurrentLinkedQueue<>();
         // Where an outbox gathers the frames of one write (this loop's thread only).
@@ -99,6 +119,7 @@ final class FlushLoops implements SmartLifecycle {
         /** {@code outbox} has frames to write; it is written on this loop's thread, at once or when its linger ends. */
         void schedule(SessionOutbox outbox) {
             long now = System.nanoTime();
+            long lingerNanos = lingerNanos(outbox.recipients(), lingerPerMemberNanos, mostLingerNanos);
             if (lingerNanos > 0 && now - outbox.writtenNanos() < lingerNanos) {
                 outbox.lingering(true);
                 // A sleeping loop has its alarm set for the first linger to end, which is no

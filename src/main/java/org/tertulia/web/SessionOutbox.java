@@ -56,6 +56,8 @@ final class SessionOutbox implements Outbox {
     private volatile long progressNanos = System.nanoTime();
     private volatile boolean lingering;
     private volatile long writtenNanos = System.nanoTime() - (1L << 40);
+    // The audience of the frames last flushed (see Outbox#flush): what its linger follows.
+    private volatile int recipients = 1;
 
     SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, TaskScheduler timer,
             WebMetrics metrics) {
@@ -98,7 +100,10 @@ final class SessionOutbox implements Outbox {
     }
 
     @Override
-    public void flush() {
+    public void flush(int recipients) {
+        if (this.recipients != recipients) {
+            this.recipients = recipients; // a room's size changes seldom: no store per frame
+        }
         loop.schedule(this);
     }
 
@@ -151,6 +156,11 @@ final class SessionOutbox implements Outbox {
     /** Whether it waits for its linger to end (see {@link FlushLoops}). */
     void lingering(boolean waiting) {
         lingering = waiting;
+    }
+
+    /** The audience of the frames last flushed: the room's size, or 1. */
+    int recipients() {
+        return recipients;
     }
 
     /** When its last write started. */

@@ -42,12 +42,14 @@ record WebProperties(
     /**
      * @param maxQueued   bytes queued for one connection before it is cut off as a slow reader
      * @param sendTimeout longest bytes may wait for one connection with none written before it is cut off
-     * @param linger      how long frames wait for more to join them in one write
+     * @param linger      the longest frames wait for more to join them in one write
+     * @param lingerPerMember how long they wait for each member of the room, up to {@code linger}
      */
     record Outbox(
             @DefaultValue("1MB") @Positive DataSize maxQueued,
             @DefaultValue("10s") @Positive Duration sendTimeout,
-            @DefaultValue("30ms") @PositiveOrZero Duration linger) {
+            @DefaultValue("30ms") @PositiveOrZero Duration linger,
+            @DefaultValue("25us") @PositiveOrZero Duration lingerPerMember) {
     }
 
     /**

@@ -18,7 +18,7 @@ final class RecordingOutbox implements Outbox {
     }
 
     @Override
-    public void flush() {
+    public void flush(int recipients) {
     }
 
     @Override

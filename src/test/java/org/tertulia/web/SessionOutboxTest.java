@@ -124,7 +124,7 @@ class SessionOutboxTest {
 
     private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint, ThreadPoolTaskScheduler timer) {
         WebProperties settings = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
-                new WebProperties.Outbox(DataSize.ofMegabytes(1), SEND_TIMEOUT, Duration.ZERO),
+                new WebProperties.Outbox(DataSize.ofMegabytes(1), SEND_TIMEOUT, Duration.ZERO, Duration.ZERO),
                 new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
         ThreadPoolTaskExecutor threads = new ThreadPoolTaskExecutor();
         threads.setMaxPoolSize(1);
