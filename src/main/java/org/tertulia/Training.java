@@ -62,12 +62,27 @@ public final class Training {
 
     /**
      * How much a run does: rounds of {@code clients} that sign in together, of whom
-     * {@code senders} send {@code messages} each (at most 18: with its sign-in and a typing
-     * notice, a sender stays within a connection's frame burst of 20);
+     * {@code senders} send {@code messages} each (at most {@link Plan#MOST_MESSAGES}: with its
+     * sign-in and a typing notice, a sender stays within a connection's frame burst of 20);
      * a step of a round (connect, sign in, hear every line, close) that takes longer than
-     * {@code step} fails the run.
+     * {@code step} fails the run. The last client, which sends the direct message and the
+     * broken frame, is not a sender. A plan outside these bounds is refused at once rather
+     * than failing its run a step's time later.
      */
     record Plan(int rounds, int clients, int senders, int messages, Duration step) {
+
+        /** With its sign-in and a typing notice, a sender's frames fill a burst of 20. */
+        static final int MOST_MESSAGES = 18;
+
+        Plan {
+            if (rounds < 1 || clients < 2 || senders < 0 || senders >= clients || messages < 0
+                    || messages > MOST_MESSAGES || step == null || step.isNegative() || step.isZero()) {
+                throw new IllegalArgumentException("no such training: " + rounds + " rounds of " + clients
+                        + " clients, " + senders + " senders of " + messages + " messages, steps of " + step
+                        + " (at least 1 round, 2 clients, fewer senders than clients, at most "
+                        + MOST_MESSAGES + " messages each, a positive step)");
+            }
+        }
     }
 
     /** What a completed run did, for its log line and its test. */
