@@ -8,6 +8,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +36,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * page, its script and the health and metrics endpoints are fetched too. Nothing leaves the
  * process: the node is in memory mode and listens on 127.0.0.1 only. Arguments go to the
  * application after the run's own settings (port 0, 127.0.0.1, memory mode), which they must
- * not repeat: Spring would join two values of one setting.
+ * not repeat: Spring would join two values of one setting. The node warm-starts first, as
+ * every node does ({@link WarmStart}, with this class's {@link Crowd}), so the cache holds that
+ * too.
  *
  * <p>Exit status 0 when every round completed; otherwise 1, and the reason on standard error.
  */
@@ -101,19 +104,25 @@ public final class Training {
             try {
                 HttpClient http = HttpClient.newBuilder().executor(callbacks)
                         .connectTimeout(Duration.ofSeconds(10)).build();
-                return new Crowd(http, port, plan).train();
+                return new Crowd(http, URI.create("http://127.0.0.1:" + port),
+                        URI.create("ws://127.0.0.1:" + port + "/chat"), Map.of(), plan).train();
             } finally {
                 callbacks.shutdownNow();
             }
         }
     }
 
-    /** The clients of every round, over one HTTP client. */
-    private static final class Crowd {
+    /**
+     * The clients of every round, over one HTTP client: to {@code chat}, with {@code headers} on
+     * every handshake; before each round the page, its scripts and the operations endpoints are
+     * fetched from {@code base}, unless it is null.
+     */
+    static final class Crowd {
 
         private final HttpClient http;
         private final URI base;
         private final URI chat;
+        private final Map<String, String> headers;
         private final Plan plan;
         private int connections;
         private int signIns;
@@ -121,16 +130,19 @@ public final class Training {
         private long received;
         private int pages;
 
-        Crowd(HttpClient http, int port, Plan plan) {
+        Crowd(HttpClient http, URI base, URI chat, Map<String, String> headers, Plan plan) {
             this.http = http;
+            this.base = base;
+            this.chat = chat;
+            this.headers = headers;
             this.plan = plan;
-            this.base = URI.create("http://127.0.0.1:" + port);
-            this.chat = URI.create("ws://127.0.0.1:" + port + "/chat");
         }
 
         Result train() throws Exception {
             for (int round = 0; round < plan.rounds(); round++) {
-                fetchPages();
+                if (base != null) {
+                    fetchPages();
+                }
                 round(round);
             }
             return new Result(plan.rounds(), connections, signIns, sent, received, pages);
@@ -155,8 +167,9 @@ public final class Training {
             for (int i = 0; i < crowd; i++) {
                 Client client = new Client(crowd);
                 clients.add(client);
-                opening.add(http.newWebSocketBuilder().subprotocols("json").connectTimeout(plan.step())
-                        .buildAsync(chat, client));
+                WebSocket.Builder builder = http.newWebSocketBuilder().subprotocols("json").connectTimeout(plan.step());
+                headers.forEach(builder::header);
+                opening.add(builder.buildAsync(chat, client));
             }
             await(CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)), "connect");
             await(all(clients, c -> c.id), "id frames");
@@ -208,7 +221,7 @@ public final class Training {
             try {
                 step.get(plan.step().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(what + " not done within " + plan.step().toSeconds() + " s", e);
+                throw new IllegalStateException(what + " not done within " + plan.step().toMillis() + " ms", e);
             }
         }
     }

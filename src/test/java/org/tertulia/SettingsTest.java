@@ -30,7 +30,10 @@ class SettingsTest {
         "tertulia.web.outbox.linger, -1ms, must be greater than or equal to 0",
         "tertulia.web.outbox.linger-per-member, -1us, must be greater than or equal to 0",
         "tertulia.web.max-connections, 0, must be greater than 0",
-        "tertulia.cluster.node-ttl, 0ms, must be greater than 0" })
+        "tertulia.cluster.node-ttl, 0ms, must be greater than 0",
+        "tertulia.warm-start.rounds, -1, must be greater than or equal to 0",
+        "tertulia.warm-start.clients, 1, must be greater than or equal to 2",
+        "tertulia.warm-start.step, 0s, must be greater than 0" })
     void aLimitOutOfBoundsStopsTheStartNamingTheSetting(String setting, String value, String reason,
             CapturedOutput output) {
         assertThatThrownBy(() -> start("--" + setting + "=" + value)).isInstanceOf(RuntimeException.class);
@@ -60,9 +63,11 @@ class SettingsTest {
         }
     }
 
+    /** The setting with its last name in camel case, as Spring names a record's component. */
     private static String camelCase(String setting) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < setting.length(); i++) {
+        int last = setting.lastIndexOf('.') + 1;
+        StringBuilder out = new StringBuilder(setting.substring(0, last));
+        for (int i = last; i < setting.length(); i++) {
             char c = setting.charAt(i);
             out.append(c == '-' ? Character.toUpperCase(setting.charAt(++i)) : c);
         }

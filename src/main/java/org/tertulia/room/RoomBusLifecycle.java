@@ -23,17 +23,7 @@ final class RoomBusLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        bus.start(new EventSink() {
-            @Override
-            public void begin(long position) {
-                view.begin(position);
-            }
-
-            @Override
-            public void apply(long position, RoomEvent event) {
-                view.apply(position, event);
-            }
-        });
+        bus.start(view.sink());
         running = true;
     }
 

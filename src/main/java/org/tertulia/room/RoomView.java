@@ -87,6 +87,21 @@ public final class RoomView {
         return locked(() -> roster.isListed(name));
     }
 
+    /** What a bus delivers the room's order to: this view's {@link #begin} and {@link #apply}. */
+    EventSink sink() {
+        return new EventSink() {
+            @Override
+            public void begin(long position) {
+                RoomView.this.begin(position);
+            }
+
+            @Override
+            public void apply(long position, RoomEvent event) {
+                RoomView.this.apply(position, event);
+            }
+        };
+    }
+
     /** The events that follow come after {@code position}. */
     void begin(long position) {
         locked(() -> {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -34,9 +35,18 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
     private final OpenConnections open;
     private final WebMetrics metrics;
     private final int maxConnections;
+    private final ConnectionLog connectionLog;
 
+    @Autowired
     ChatWebSocketHandler(RoomCommands room, JsonCodec codec, OpenConnections open, WebMetrics metrics,
             WebProperties settings) {
+        this(room, codec, open, metrics, settings, ConnectionLog.NODE);
+    }
+
+    /** A handler for the connections of {@code room}, logged by {@code log}. */
+    ChatWebSocketHandler(RoomCommands room, JsonCodec codec, OpenConnections open, WebMetrics metrics,
+            WebProperties settings, ConnectionLog log) {
+        this.connectionLog = log;
         this.room = room;
         this.codec = codec;
         this.open = open;
@@ -54,7 +64,7 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         Object from = session.getAttributes().get(ClientAddresses.ATTRIBUTE);
         if (open.size() >= maxConnections) {
             metrics.closedFull();
-            ConnectionLog.refusedFull(String.valueOf(from));
+            connectionLog.refusedFull(String.valueOf(from));
             CloseCode full = CloseCode.TRY_AGAIN_LATER;
             session.close(new CloseStatus(full.code(), full.reason()));
             return;
@@ -64,7 +74,7 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         session.getAttributes().put(CONNECTION, connection);
         open.add(connection);
         connection.member(room.join(connection.outbox()));
-        ConnectionLog.opened(connection.member().connection(), connection.from());
+        connectionLog.opened(connection.member().connection(), connection.from());
         // The peer may be gone already (the id frame's write failed and closed the session):
         // then afterConnectionClosed may have run before the member existed.
         if (!session.isOpen() || !open.contains(connection)) {
@@ -121,7 +131,7 @@ final class ChatWebSocketHandler extends AbstractWebSocketHandler implements Sub
         Connection connection = connection(session);
         if (connection != null) {
             if (connection.member() != null) {
-                ConnectionLog.closed(connection.member().connection(), connection.from(), status,
+                connectionLog.closed(connection.member().connection(), connection.from(), status,
                         connection.openedNanos());
             }
             open.depart(connection, departure(status));

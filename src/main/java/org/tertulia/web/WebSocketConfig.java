@@ -51,11 +51,24 @@ class WebSocketConfig {
         return registration;
     }
 
-    /** Handshakes on {@value #PATH} are not timed as HTTP requests (see the class comment). */
+    /** The rehearsal's endpoint, beside {@value #PATH}: 404 unless a warm start has opened it. */
+    @Bean
+    ServletRegistrationBean<HttpServlet> rehearsalServlet(RehearsalEndpoint rehearsal) {
+        ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(rehearsal.servlet(),
+                RehearsalEndpoint.PATH);
+        registration.setName("rehearsal");
+        return registration;
+    }
+
+    /**
+     * Handshakes on {@value #PATH} are not timed as HTTP requests (see the class comment), nor
+     * is anything on the rehearsal's endpoint: what a warm start does stays out of the metrics.
+     */
     @Bean
     ObservationPredicate noHandshakeObservations() {
         return (name, context) -> !(context instanceof ServerRequestObservationContext request
-                && PATH.equals(request.getCarrier().getServletPath()));
+                && (PATH.equals(request.getCarrier().getServletPath())
+                        || RehearsalEndpoint.PATH.equals(request.getCarrier().getServletPath())));
     }
 
     /** Hands every request on {@value #PATH} to Spring's handshake. */

@@ -34,9 +34,17 @@ public final class ClusterNodes {
 
     /** A node in this JVM, on a free port. Settings go as arguments: they must win over application.yml. */
     public static InJvm start(RedisServer redis) {
+        return start(redis, List.of());
+    }
+
+    /** As {@link #start(RedisServer)}, with {@code more} settings ("name=value") after the cluster's. */
+    public static InJvm start(RedisServer redis, List<String> more) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=0");
         for (String setting : settings(redis)) {
+            args.add("--" + setting);
+        }
+        for (String setting : more) {
             args.add("--" + setting);
         }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TertuliaApplication.class)

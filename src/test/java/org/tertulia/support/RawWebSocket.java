@@ -63,6 +63,15 @@ public final class RawWebSocket implements Closeable {
 
     /** As {@link #open(int, Map)}, asking the kernel for a receive buffer of {@code receiveBuffer} bytes when > 0. */
     public static RawWebSocket open(int port, Map<String, String> headers, int receiveBuffer) {
+        return open(port, "/chat", headers, receiveBuffer);
+    }
+
+    /** As {@link #open(int, Map)}, to {@code path} instead of /chat. */
+    public static RawWebSocket open(int port, String path, Map<String, String> headers) {
+        return open(port, path, headers, 0);
+    }
+
+    private static RawWebSocket open(int port, String path, Map<String, String> headers, int receiveBuffer) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
@@ -81,7 +90,7 @@ public final class RawWebSocket implements Closeable {
             all.put("Sec-WebSocket-Version", "13");
             all.put("Sec-WebSocket-Protocol", "json");
             all.putAll(headers);
-            StringBuilder request = new StringBuilder("GET /chat HTTP/1.1\r\n");
+            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n");
             all.forEach((name, value) -> {
                 if (value != null) {
                     request.append(name).append(": ").append(value).append("\r\n");
