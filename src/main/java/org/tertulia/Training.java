@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,7 +106,7 @@ public final class Training {
                 HttpClient http = HttpClient.newBuilder().executor(callbacks)
                         .connectTimeout(Duration.ofSeconds(10)).build();
                 return new Crowd(http, URI.create("http://127.0.0.1:" + port),
-                        URI.create("ws://127.0.0.1:" + port + "/chat"), Map.of(), plan).train();
+                        URI.create("ws://127.0.0.1:" + port + "/chat"), Map.of(), plan.clients(), plan).train();
             } finally {
                 callbacks.shutdownNow();
             }
@@ -114,8 +115,9 @@ public final class Training {
 
     /**
      * The clients of every round, over one HTTP client: to {@code chat}, with {@code headers} on
-     * every handshake; before each round the page, its scripts and the operations endpoints are
-     * fetched from {@code base}, unless it is null.
+     * every handshake, at most {@code window} handshakes pending at once; before each round the
+     * page, its scripts and the operations endpoints are fetched from {@code base}, unless it is
+     * null.
      */
     static final class Crowd {
 
@@ -123,6 +125,7 @@ public final class Training {
         private final URI base;
         private final URI chat;
         private final Map<String, String> headers;
+        private final int window;
         private final Plan plan;
         private int connections;
         private int signIns;
@@ -130,11 +133,12 @@ public final class Training {
         private long received;
         private int pages;
 
-        Crowd(HttpClient http, URI base, URI chat, Map<String, String> headers, Plan plan) {
+        Crowd(HttpClient http, URI base, URI chat, Map<String, String> headers, int window, Plan plan) {
             this.http = http;
             this.base = base;
             this.chat = chat;
             this.headers = headers;
+            this.window = window;
             this.plan = plan;
         }
 
@@ -164,12 +168,18 @@ public final class Training {
             int crowd = plan.clients();
             List<Client> clients = new ArrayList<>(crowd);
             List<CompletableFuture<WebSocket>> opening = new ArrayList<>(crowd);
+            Semaphore pending = new Semaphore(window);
             for (int i = 0; i < crowd; i++) {
                 Client client = new Client(crowd);
                 clients.add(client);
                 WebSocket.Builder builder = http.newWebSocketBuilder().subprotocols("json").connectTimeout(plan.step());
                 headers.forEach(builder::header);
-                opening.add(builder.buildAsync(chat, client));
+                if (!pending.tryAcquire(plan.step().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("connect not done within " + plan.step().toMillis() + " ms");
+                }
+                CompletableFuture<WebSocket> opened = builder.buildAsync(chat, client);
+                opened.whenComplete((socket, error) -> pending.release());
+                opening.add(opened);
             }
             await(CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)), "connect");
             await(all(clients, c -> c.id), "id frames");
