@@ -74,9 +74,9 @@ COPY --from=build /build/extracted/application/ ./
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000 -XX:G1HeapRegionSize=1m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=2000"
 
 # The ahead-of-time cache (JDK 25, JEP 483/514/515): a training run (org.tertulia.Training: a
-# node in memory mode on 127.0.0.1, which warm-starts as every node does, and then, in the
-# same JVM, 3 rounds of 1,000 clients that connect at once, sign in, talk and leave) writes the
-# classes it loaded and linked and the profiles of the methods it ran. A node started with it begins with them instead of loading, linking
+# node in memory mode on 127.0.0.1, without a warm start, and, in the same JVM, 3 rounds of
+# 1,000 clients that connect at once, sign in, talk and leave) writes the classes it loaded
+# and linked and the profiles of the methods it ran. A node started with it begins with them instead of loading, linking
 # and profiling from scratch: on the test machine's pinned core it started in 6 to 7 s
 # instead of 16 to 17, and its first join storm of 1,000 took about a third less time and
 # CPU (docs/benchmarks.md, "The ninth round"). It runs

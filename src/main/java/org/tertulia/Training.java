@@ -36,10 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * one sends a direct message and one a frame the server refuses, and all say goodbye. The
  * page, its script and the health and metrics endpoints are fetched too. Nothing leaves the
  * process: the node is in memory mode and listens on 127.0.0.1 only. Arguments go to the
- * application after the run's own settings (port 0, 127.0.0.1, memory mode), which they must
- * not repeat: Spring would join two values of one setting. The node warm-starts first, as
- * every node does ({@link WarmStart}, with this class's {@link Crowd}), so the cache holds that
- * too.
+ * application after the run's own settings (port 0, 127.0.0.1, memory mode, no warm start), which they must
+ * not repeat: Spring would join two values of one setting. The node does not warm-start
+ * ({@link WarmStart}, which runs this class's {@link Crowd}), whatever the default, so the
+ * cache holds this run's profiles only.
  *
  * <p>Exit status 0 when every round completed; otherwise 1, and the reason on standard error.
  */
@@ -97,7 +97,7 @@ public final class Training {
     static Result run(Plan plan, String... args) throws Exception {
         SpringApplication application = new SpringApplication(TertuliaApplication.class);
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--tertulia.cluster.mode=memory"));
+                "--tertulia.cluster.mode=memory", "--tertulia.warm-start.rounds=0"));
         all.addAll(List.of(args));
         try (ConfigurableApplicationContext context = application.run(all.toArray(String[]::new))) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();

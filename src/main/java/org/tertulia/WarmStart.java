@@ -39,6 +39,11 @@ import org.tertulia.web.RehearsalEndpoint;
  * longer than {@code tertulia.warm-start.step}) is logged and the node starts as it is: cold,
  * not broken. A node that serves TLS itself skips it (the loopback clients would have to
  * trust its certificate by name); with TLS at a proxy, as docs/operations.md advises, it runs.
+ *
+ * <p>Off unless {@code tertulia.warm-start.rounds} is set: the JIT compiles what the
+ * rehearsal runs with the rehearsal's profile, and in the benchmark a warm-started node's
+ * fan-out then cost more CPU than a cold node's once both had warmed up on the real load
+ * (docs/benchmarks.md, "The eleventh round").
  */
 @Component
 final class WarmStart implements ApplicationRunner {
