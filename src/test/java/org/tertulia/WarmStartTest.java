@@ -1,27 +1,35 @@
 package org.tertulia;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.Http;
 import org.tertulia.support.RawWebSocket;
+import org.tertulia.support.SelfSignedCertificate;
 import org.tertulia.support.ServerUnderTest;
 import org.tertulia.web.RehearsalEndpoint;
 
@@ -146,6 +154,8 @@ class WarmStartTest {
         void letsInOnlyTheSecretAndKeepsItsRoomApart() {
             String secret = rehearsal.open();
             try {
+                // One rehearsal at a time: a second opening is refused, and the first stays open.
+                assertThatThrownBy(rehearsal::open).isInstanceOf(IllegalStateException.class);
                 try (RawWebSocket none = RawWebSocket.open(port, RehearsalEndpoint.PATH, Map.of());
                      RawWebSocket wrong = RawWebSocket.open(port, RehearsalEndpoint.PATH,
                              Map.of(RehearsalEndpoint.SECRET_HEADER, secret.substring(1) + "x"))) {
@@ -179,6 +189,25 @@ class WarmStartTest {
                 }
             } finally {
                 rehearsal.close();
+            }
+        }
+    }
+
+    /** A node that serves TLS itself skips the warm start, says why, and is ready. */
+    @Nested
+    @ExtendWith(OutputCaptureExtension.class)
+    class OverTls {
+
+        @Test
+        void isSkippedAndSaysWhy(CapturedOutput output) {
+            List<String> args = new ArrayList<>(List.of("--server.port=0", "--tertulia.warm-start.rounds=1",
+                    "--tertulia.warm-start.clients=20"));
+            SelfSignedCertificate.create("dns:localhost").serverProperties("web")
+                    .forEach((name, value) -> args.add("--" + name + "=" + value));
+            try (ConfigurableApplicationContext node = new SpringApplicationBuilder(TertuliaApplication.class)
+                    .run(args.toArray(String[]::new))) {
+                assertThat(node.getBean(WarmStart.class).done()).isNull();
+                assertThat(output).contains("warm start skipped: this node serves TLS itself");
             }
         }
     }

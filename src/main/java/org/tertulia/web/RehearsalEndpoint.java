@@ -24,7 +24,6 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import org.tertulia.protocol.JsonCodec;
 import org.tertulia.room.PrivateRoom;
@@ -131,9 +130,8 @@ public final class RehearsalEndpoint {
             WebMetrics metrics = new WebMetrics(new SimpleMeterRegistry(), open);
             ChatWebSocketHandler handler = new ChatWebSocketHandler(room.commands(), codec, open, metrics, settings,
                     ConnectionLog.REHEARSAL);
-            this.handshakes = new WebSocketHttpRequestHandler(handler,
-                    new DefaultHandshakeHandler(new ChatUpgradeStrategy(loops, metrics, timer, tasks, settings)));
-            handshakes.setHandshakeInterceptors(List.of(this, addresses));
+            this.handshakes = WebSocketConfig.handshakes(handler, loops, metrics, timer, tasks, settings,
+                    List.of(this, addresses));
         }
 
         @Override

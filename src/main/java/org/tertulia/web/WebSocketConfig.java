@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -39,16 +40,27 @@ class WebSocketConfig {
     ServletRegistrationBean<ChatEndpoint> chatEndpoint(WebProperties settings, ChatWebSocketHandler handler,
             OriginCheck origins, ConnectionCap cap, ClientAddresses addresses, FlushLoops loops, WebMetrics metrics,
             @Qualifier("webScheduler") TaskScheduler timer, @Qualifier("wsTasks") Executor tasks) {
-        WebSocketHttpRequestHandler handshakes = new WebSocketHttpRequestHandler(handler,
-                new DefaultHandshakeHandler(new ChatUpgradeStrategy(loops, metrics, timer, tasks, settings)));
         // A foreign Origin gets 403 from OriginCheck, which counts it, before anything else
         // looks at the request.
-        handshakes.setHandshakeInterceptors(List.of(origins, cap, addresses));
+        WebSocketHttpRequestHandler handshakes = handshakes(handler, loops, metrics, timer, tasks, settings,
+                List.of(origins, cap, addresses));
         ServletRegistrationBean<ChatEndpoint> registration = new ServletRegistrationBean<>(
                 new ChatEndpoint(handshakes), PATH);
         registration.setName("chat");
         registration.setLoadOnStartup(1);
         return registration;
+    }
+
+    /**
+     * Spring's handshake for {@code handler}, behind {@code interceptors}, upgrading to this
+     * server's own transport: what {@value #PATH} runs, and a rehearsal ({@link RehearsalEndpoint}) too.
+     */
+    static WebSocketHttpRequestHandler handshakes(ChatWebSocketHandler handler, FlushLoops loops, WebMetrics metrics,
+            TaskScheduler timer, Executor tasks, WebProperties settings, List<HandshakeInterceptor> interceptors) {
+        WebSocketHttpRequestHandler handshakes = new WebSocketHttpRequestHandler(handler,
+                new DefaultHandshakeHandler(new ChatUpgradeStrategy(loops, metrics, timer, tasks, settings)));
+        handshakes.setHandshakeInterceptors(interceptors);
+        return handshakes;
     }
 
     /** The rehearsal's endpoint, beside {@value #PATH}: 404 unless a warm start has opened it. */
