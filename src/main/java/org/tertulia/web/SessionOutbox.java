@@ -21,7 +21,9 @@ import org.tertulia.room.Outbox;
  * and the connection's flush loop writes all that waits in one gathering write. Nothing here
  * blocks: a connection that falls too far behind (too many bytes not yet written) is cut off
  * at once and reported as a slow reader; one that makes no progress for the send timeout is
- * found by the heartbeat ({@link #stalled}).
+ * found by the heartbeat ({@link #stalled}). Progress is any byte taken, also within a write:
+ * one write may gather hundreds of frames, and a reader that takes them slowly but steadily
+ * is slow, which is the byte bound's to judge, not stalled.
  */
 final class SessionOutbox implements Outbox {
 
@@ -52,6 +54,8 @@ final class SessionOutbox implements Outbox {
     private final AtomicBoolean closeQueued = new AtomicBoolean();
     // A write is under way: only the loop starts one, and its end lets the next start.
     private volatile boolean writing;
+    // The write under way, or null: what the heartbeat looks into for bytes taken so far.
+    private volatile Written current;
     private volatile ByteBuffer closeFrame;
     private volatile long progressNanos = System.nanoTime();
     private volatile boolean lingering;
@@ -194,22 +198,45 @@ final class SessionOutbox implements Outbox {
         Arrays.fill(scratch, 0, count, null);
         writing = true;
         writtenNanos = System.nanoTime();
-        socket.write(new Written(bytes, closes), batch);
+        Written write = new Written(batch, bytes, closes);
+        current = write;
+        socket.write(write, batch);
     }
 
     /** The end of one write. */
     private final class Written implements Callback {
 
+        private final ByteBuffer[] batch;
         private final long bytes;
         private final boolean closes;
+        // The heartbeat's alone: the bytes of the batch left when it last looked.
+        private long leftWhenLooked;
 
-        Written(long bytes, boolean closes) {
+        Written(ByteBuffer[] batch, long bytes, boolean closes) {
+            this.batch = batch;
             this.bytes = bytes;
             this.closes = closes;
+            this.leftWhenLooked = bytes;
+        }
+
+        /**
+         * Whether the socket took bytes of this write since the last look. The socket moves
+         * the buffers' positions as it writes them, on its own thread, so this reads them
+         * without a lock; a read that comes too early only sees the movement at the next look.
+         */
+        boolean moved() {
+            long left = 0;
+            for (ByteBuffer buffer : batch) {
+                left += buffer.remaining();
+            }
+            boolean moved = left < leftWhenLooked;
+            leftWhenLooked = left;
+            return moved;
         }
 
         @Override
         public void succeeded() {
+            current = null;
             pendingBytes.addAndGet(-bytes);
             progressNanos = System.nanoTime();
             writing = false;
@@ -222,6 +249,7 @@ final class SessionOutbox implements Outbox {
 
         @Override
         public void failed(Throwable failure) {
+            current = null;
             pendingBytes.addAndGet(-bytes);
             writing = false;
             closing.set(true);
@@ -235,8 +263,16 @@ final class SessionOutbox implements Outbox {
         return pendingBytes.get();
     }
 
-    /** Whether bytes have waited longer than {@code timeoutNanos} with none written. */
+    /**
+     * Whether bytes have waited longer than {@code timeoutNanos} with none written; for the
+     * heartbeat, which calls it for each connection at every sweep, one sweep at a time. A
+     * write under way that took bytes since the last sweep counts as progress now.
+     */
     boolean stalled(long nowNanos, long timeoutNanos) {
+        Written write = current;
+        if (write != null && write.moved()) {
+            progressNanos = nowNanos;
+        }
         return pendingBytes.get() > 0 && nowNanos - progressNanos > timeoutNanos;
     }
 

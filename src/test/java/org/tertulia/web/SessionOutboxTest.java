@@ -72,6 +72,35 @@ class SessionOutboxTest {
     }
 
     @Test
+    void bytesTakenWithinOneLongWriteAreProgressAndOnlyAWriteThatStopsIsAStall() {
+        // A reader that takes 1,000 bytes at a time: one write of four lines takes three turns.
+        ByteArrayEndPoint narrow = new ByteArrayEndPoint(new byte[0], 1_000, false);
+        SessionOutbox slow = outboxOn(narrow);
+        long timeout = SEND_TIMEOUT.toNanos();
+        String text = "x".repeat(600);
+        for (int i = 0; i < 4; i++) {
+            slow.offer(Frame.of("{\"type\":\"message\",\"text\":\"" + text + "\"}"));
+        }
+        long start = System.nanoTime();
+        slow.writeOut(scratch); // one gathering write; the endpoint takes the first 1,000 bytes
+        assertThat(narrow.takeOutput().remaining()).isEqualTo(1_000);
+
+        // The write has not ended for twice the send timeout, but bytes left since the last look.
+        assertThat(slow.stalled(start + 2 * timeout, timeout)).isFalse();
+        // A look within the send timeout of that one: not yet a stall, though nothing moved.
+        assertThat(slow.stalled(start + 2 * timeout + timeout / 2, timeout)).isFalse();
+        // Nothing taken for longer than the send timeout: stalled.
+        assertThat(slow.stalled(start + 4 * timeout, timeout)).isTrue();
+        // Taken again (the write goes on), it is progress again.
+        assertThat(narrow.takeOutput().remaining()).isEqualTo(1_000);
+        assertThat(slow.stalled(start + 5 * timeout, timeout)).isFalse();
+        // The rest of the write, and nothing is pending.
+        narrow.takeOutput();
+        assertThat(slow.queuedBytes()).isZero();
+        assertThat(slow.stalled(start + 10 * timeout, timeout)).isFalse();
+    }
+
+    @Test
     void aReaderCutOffKeepsOnlyItsCloseFramePending() {
         SessionOutbox cutOff = outboxOn(endPoint, timer);
         for (int i = 0; i < 3; i++) {
