@@ -147,7 +147,7 @@ public final class ChatClient implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 JsonNode frame = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
                 if (frame == null) {
-                    throw new AssertionError("no matching frame within " + wait + "; received: " + received);
+                    throw new AssertionError("no matching frame within " + wait + "; " + account());
                 }
                 if (matching.test(frame)) {
                     return frame;
@@ -157,6 +157,27 @@ public final class ChatClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * What a failed wait reports: how many frames came, whether and how the connection
+     * closed, and the last few frames, each cut short (a flood test's frames would
+     * otherwise make a report of megabytes).
+     */
+    private String account() {
+        List<JsonNode> all = received();
+        StringBuilder account = new StringBuilder().append(all.size()).append(" frames received");
+        if (closeCode.isDone()) {
+            account.append(", closed with ").append(closeCode.join()).append(" (").append(closeReason).append(')');
+        } else {
+            account.append(", still open");
+        }
+        account.append("; the last ones:");
+        for (JsonNode frame : all.subList(Math.max(0, all.size() - 10), all.size())) {
+            String text = frame.toString();
+            account.append("\n  ").append(text.length() > 200 ? text.substring(0, 200) + "... (" + text.length() + " chars)" : text);
+        }
+        return account.toString();
     }
 
     /** The next frame of this type. */
