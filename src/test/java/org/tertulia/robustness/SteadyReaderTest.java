@@ -22,9 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The send timeout cuts a reader that takes nothing, never one that is only slow. Here a
- * reader takes about 300 KB/s, steadily, while a talker says 2 MB at once: its outbox
- * gathers hundreds of frames into each write, so one write takes several times the send
- * timeout (1 s) to finish, yet bytes leave all the time. It must stay, and receive every
+ * reader takes one 6 KB frame every 4 ms (at most about 1.5 MB/s), steadily, while a talker
+ * says 9 MB at once: more than the kernel's buffers hold, so the outbox gathers up to 512
+ * frames (3 MB) into each write, and one write takes longer than the send timeout (1 s) to
+ * finish, yet bytes leave all the time. On the code before the heartbeat looked into a
+ * write under way, this reader was cut after about 1,100 of the 1,500 lines. It must stay, and receive every
  * line in order. (The byte bound is what limits how far behind a slow reader may fall;
  * it is set out of reach here.)
  */
