@@ -84,14 +84,6 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError 
 # that wrote it, and with the flags below, which it must share with the node. Nothing leaves
 # the build container. If JAVA_OPTS is replaced with flags the cache does not fit (another
 # GC, say), the JVM starts without it.
-#
-# AOTCompileEagerly (experimental in JDK 25) has the JIT compile each method the training run
-# had compiled as soon as its class is initialized, at the level the training reached, from
-# the cached profile, instead of waiting until the method has run a few thousand times here.
-# In the benchmark (docs/benchmarks.md, "The thirteenth round") a fresh node's first join
-# storm of 1,000 cost a sixth to a quarter less CPU with it (two invocations), the fan-out
-# about the same, and a node said "Started" about a second later and held about 16 MiB more
-# at 0 connections. Without a usable cache it does nothing.
 RUN java $JAVA_OPTS -XX:AOTCacheOutput=/app/tertulia.aot -cp /app/application.jar org.tertulia.Training \
       > /tmp/training.log 2>&1 || { tail -40 /tmp/training.log; exit 1; }; \
     grep '^training: ' /tmp/training.log; rm -rf /tmp/training.log /tmp/jetty-* /tmp/tomcat*
@@ -102,11 +94,22 @@ USER 10001:10001
 ENV SERVER_PORT=8080
 EXPOSE 8080
 
+# How the JVM uses the cache; the entrypoint passes these before JAVA_OPTS (script/bench --aot
+# and script/docker-smoke read this line too).
+# - AOTCompileEagerly (experimental in JDK 25): the JIT compiles each method the training run
+#   had compiled as soon as its class is initialized, at the level the training reached, from
+#   the cached profile, instead of waiting until the method has run a few thousand times
+#   here. In the benchmark (docs/benchmarks.md, "The thirteenth round") a fresh node's first
+#   join storm of 1,000 cost a sixth to a quarter less CPU with it (two invocations), the
+#   fan-out about the same; a node said "Started" about a second later and held 13 to 16 MiB
+#   more at 0 connections. Without a usable cache it does nothing.
+ENV JAVA_AOT_OPTS="-XX:AOTCache=/app/tertulia.aot -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly"
+
 # Exec form, and "exec" replaces the shell, so the JVM is PID 1 and gets docker stop's
 # SIGTERM itself: Spring's graceful shutdown then closes every chat client with 1001
 # (going away) before the process exits. Arguments after the image name reach the
 # application (e.g. --tertulia.room.history-size=100).
-ENTRYPOINT ["sh", "-c", "exec java -XX:AOTCache=/app/tertulia.aot -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly $JAVA_OPTS -jar /app/application.jar \"$@\"", "tertulia"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_AOT_OPTS $JAVA_OPTS -jar /app/application.jar \"$@\"", "tertulia"]
 
 # Healthy when the node is ready to serve: GET /actuator/health/readiness answers 200 (it
 # answers 503 once shutdown has begun, and in cluster mode while Redis is out of reach).
