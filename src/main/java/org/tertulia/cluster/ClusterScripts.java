@@ -12,8 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -31,8 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Every call this node makes to Redis, each an atomic Lua script (under
  * {@code src/main/resources/redis/}) or a single command, with its keys and arguments laid
  * out in one place. Any failure comes out as {@link RoomUnavailableException}.
+ *
+ * <p>The append of each room event, the one call made per line, goes to Lettuce itself on a
+ * connection of its own; the rest go through Spring's template. Through the template every
+ * call shares one generic path (the executor, its serializers, the connection's invoker),
+ * whose compiled code the JIT kept throwing away and compiling again as calls of other
+ * scripts passed through it, a minute and more into a steady load.
  */
-final class ClusterScripts {
+final class ClusterScripts implements AutoCloseable {
 
     /** Starts a claim's reply that is not a name (names never hold control characters). */
     static final String REFUSED = "\u0001";
@@ -53,6 +67,12 @@ final class ClusterScripts {
     private final RedisScript<Long> lag = script("lag", Long.class);
 
     private final StringRedisTemplate redis;
+    private final Supplier<RedisClient> client;
+    private final long timeoutMillis;
+    private final Timer appendTimer;
+    private final Object connecting = new Object();
+    private volatile StatefulRedisConnection<String, String> direct;
+    private volatile boolean closed;
     private final RedisKeys keys;
     private final String nodeId;
     private final ClusterProperties settings;
@@ -60,9 +80,15 @@ final class ClusterScripts {
     private final Duration grace;
     private final Map<String, Timer> timers = new HashMap<>();
 
-    ClusterScripts(StringRedisTemplate redis, RedisKeys keys, String nodeId, ClusterProperties settings,
-            int historySize, Duration grace, MeterRegistry registry) {
+    /**
+     * {@code client} is the Lettuce client under {@code redis}, asked for on the first append;
+     * {@code timeout} bounds the wait for an append's answer.
+     */
+    ClusterScripts(StringRedisTemplate redis, Supplier<RedisClient> client, Duration timeout, RedisKeys keys,
+            String nodeId, ClusterProperties settings, int historySize, Duration grace, MeterRegistry registry) {
         this.redis = redis;
+        this.client = client;
+        this.timeoutMillis = timeout.toMillis();
         this.keys = keys;
         this.nodeId = nodeId;
         this.settings = settings;
@@ -74,6 +100,7 @@ final class ClusterScripts {
                     .description("Redis calls of this node, by command (a Lua script or a single command)")
                     .register(registry));
         }
+        this.appendTimer = timers.get("append");
     }
 
     /**
@@ -148,14 +175,75 @@ final class ClusterScripts {
 
     /** Appends {@code event} as {@code kind}; returns its position, or null when the script found it moot. */
     Long append(Append kind, RoomEvent event, String name, String order, Long connection) {
-        String encoded = EventCodec.encode(event);
-        String position = call("append", () -> redis.execute(append,
-                List.of(keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()),
-                kind.script(), Long.toString(event.id()), encoded, Integer.toString(settings.streamLength()),
-                Integer.toString(historySize), name == null ? "" : name,
+        String[] names = {keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()};
+        String[] args = {kind.script(), Long.toString(event.id()), EventCodec.encode(event),
+                Integer.toString(settings.streamLength()), Integer.toString(historySize), name == null ? "" : name,
                 name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
-                connection == null ? "" : Long.toString(connection)));
-        return position == null ? null : Long.valueOf(position);
+                connection == null ? "" : Long.toString(connection)};
+        long start = System.nanoTime();
+        try {
+            StatefulRedisConnection<String, String> link = direct();
+            String position;
+            try {
+                position = await(link.async().evalsha(append.getSha1(), ScriptOutputType.VALUE, names, args));
+            } catch (RedisNoScriptException e) {
+                // Redis lost its script cache (it restarted): EVAL sends the text and caches it again.
+                position = await(link.async().eval(append.getScriptAsString(), ScriptOutputType.VALUE, names, args));
+            }
+            return position == null ? null : Long.valueOf(position);
+        } finally {
+            appendTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The append's connection, opened on first use (and again after a failed open). */
+    private StatefulRedisConnection<String, String> direct() {
+        StatefulRedisConnection<String, String> open = direct;
+        if (open != null) {
+            return open;
+        }
+        synchronized (connecting) {
+            if (closed) {
+                throw new RoomUnavailableException("this node is leaving the room", null);
+            }
+            if (direct == null) {
+                try {
+                    direct = client.get().connect();
+                } catch (RuntimeException e) {
+                    throw new RoomUnavailableException("Redis did not answer: " + e.getMessage(), e);
+                }
+            }
+            return direct;
+        }
+    }
+
+    private <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException noScript) {
+                throw noScript;
+            }
+            throw new RoomUnavailableException("Redis did not answer: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            reply.cancel(false);
+            throw new RoomUnavailableException("Redis did not answer within " + timeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RoomUnavailableException("interrupted while waiting for Redis", e);
+        }
+    }
+
+    /** Closes the append's connection; appends fail from now on. */
+    @Override
+    public void close() {
+        synchronized (connecting) {
+            closed = true;
+            if (direct != null) {
+                direct.close();
+                direct = null;
+            }
+        }
     }
 
     /** A user on the shared roster, and the position of its first sign-in. */

@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -31,11 +34,12 @@ import org.tertulia.room.RoomProperties;
 class RedisClusterConfig {
 
     @Bean
-    ClusterScripts clusterScripts(RedisConnectionFactory connections, ClusterProperties settings, RoomProperties room,
-            MeterRegistry registry) {
+    ClusterScripts clusterScripts(LettuceConnectionFactory connections, DataRedisProperties redisSettings,
+            ClusterProperties settings, RoomProperties room, MeterRegistry registry) {
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
-        return new ClusterScripts(new StringRedisTemplate(connections), RedisKeys.DEFAULT, nodeId, settings,
-                room.historySize(), room.resumeGrace(), registry);
+        return new ClusterScripts(new StringRedisTemplate(connections),
+                () -> (RedisClient) connections.getRequiredNativeClient(), redisSettings.getTimeout(), RedisKeys.DEFAULT,
+                nodeId, settings, room.historySize(), room.resumeGrace(), registry);
     }
 
     @Bean
@@ -60,13 +64,15 @@ class RedisClusterConfig {
     }
 
     @Bean
-    RedisRoomBus roomBus(ClusterScripts redis, RedisConnectionFactory connections, AppliedRoster roster,
+    RedisRoomBus roomBus(ClusterScripts redis, LettuceConnectionFactory connections, AppliedRoster roster,
             NodeMembership membership, @Qualifier("clusterReader") ThreadPoolTaskExecutor reader,
             DataRedisProperties redisSettings) {
         // XREAD blocks on the server; it must return well inside the command timeout.
         Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, redisSettings.getTimeout().toMillis() / 2)));
-        return new RedisRoomBus(redis,
-                new StreamReader(connections, redis, RedisKeys.DEFAULT, roster, membership, reader, block), membership);
+        // The reader uses Lettuce's client itself (its options and timeouts are Spring Boot's):
+        // it reads asynchronously, which Spring's connection does not offer for streams.
+        return new RedisRoomBus(redis, new StreamReader(() -> (RedisClient) connections.getRequiredNativeClient(),
+                redis, RedisKeys.DEFAULT, roster, membership, reader, block), membership);
     }
 
     /** Events this node has still to read from the shared stream, asked of Redis when scraped (up to 1,000; NaN without Redis). */
@@ -97,6 +103,17 @@ class RedisClusterConfig {
         reader.setDaemon(true);
         reader.setAcceptTasksAfterContextClose(true);
         return reader;
+    }
+
+    /**
+     * Without this, Lettuce times every command into latency histograms of its own (with
+     * three pause-detector threads that wake every 10 ms) whenever LatencyUtils is on the
+     * class path, as Micrometer puts it; nothing reads them, and
+     * {@code tertulia.cluster.redis.commands} already times every call this node makes.
+     */
+    @Bean
+    ClientResourcesBuilderCustomizer clusterClientResources() {
+        return resources -> resources.commandLatencyRecorder(CommandLatencyRecorder.disabled());
     }
 
     /**

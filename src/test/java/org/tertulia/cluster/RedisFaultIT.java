@@ -61,6 +61,20 @@ class RedisFaultIT {
     }
 
     @Test
+    @Order(0)
+    void lineIsDeliveredAtOnceAfterRedisForgotItsScripts() throws Exception {
+        redis.command("SCRIPT", "FLUSH");
+        // The append's script is unknown to Redis now: the node sends its text again, and
+        // the line goes through on the first try, in order with the one after it.
+        mia.say("after the flush");
+        mia.say("and the next");
+        assertThat(noa.next("message").path("text").asString()).isEqualTo("after the flush");
+        assertThat(noa.next("message").path("text").asString()).isEqualTo("and the next");
+        assertThat(mia.next(n -> n.path("text").asString().equals("and the next")).path("name").asString())
+                .isEqualTo("mia");
+    }
+
+    @Test
     @Order(1)
     void chatResumesAfterEveryNodeLostItsConnections() throws Exception {
         long cut = System.nanoTime();
