@@ -234,15 +234,18 @@ final class ClusterScripts implements AutoCloseable {
         }
     }
 
-    /** Closes the append's connection; appends fail from now on. */
+    /**
+     * Closes the append's connection, unless the Redis client closed it already as it shut
+     * down (Lettuce warns of a second close); appends fail from now on.
+     */
     @Override
     public void close() {
         synchronized (connecting) {
             closed = true;
-            if (direct != null) {
+            if (direct != null && direct.isOpen()) {
                 direct.close();
-                direct = null;
             }
+            direct = null;
         }
     }
 

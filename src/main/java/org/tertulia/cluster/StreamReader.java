@@ -252,7 +252,7 @@ final class StreamReader {
     }
 
     private static void closeQuietly(StatefulRedisConnection<byte[], byte[]> connection) {
-        if (connection != null) {
+        if (connection != null && connection.isOpen()) {
             try {
                 connection.close();
             } catch (RuntimeException ignored) {
