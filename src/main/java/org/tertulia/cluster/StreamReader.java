@@ -177,7 +177,9 @@ final class StreamReader {
                 }
                 try {
                     received(records);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Whatever stops this chain must wake the reader thread, or the node
+                    // would stop reading without anyone knowing.
                     ended.complete(e);
                     return;
                 }
