@@ -45,6 +45,27 @@ class ClusterChatIT {
         }
     }
 
+    /** What a listener that timed out lacks, and every error frame any sender got, for the failure message. */
+    private static String missing(List<ChatClient> users, List<String> heard, int clients, int each) {
+        StringBuilder account = new StringBuilder("heard ").append(heard.size()).append(" of ")
+                .append(clients * each).append("; not heard:");
+        for (int s = 0; s < clients; s++) {
+            for (int m = 0; m < each; m++) {
+                if (!heard.contains("m " + s + " " + m)) {
+                    account.append(" [m ").append(s).append(' ').append(m).append(']');
+                }
+            }
+        }
+        for (int i = 0; i < users.size(); i++) {
+            for (JsonNode frame : users.get(i).received()) {
+                if (frame.path("type").asString().equals("error")) {
+                    account.append("\n  u").append(i).append(" got ").append(frame);
+                }
+            }
+        }
+        return account.toString();
+    }
+
     ClusterNodes.InJvm node(int i) {
         return nodes.get(i % nodes.size());
     }
@@ -230,10 +251,14 @@ class ClusterChatIT {
             List<List<String>> seen = new ArrayList<>();
             for (ChatClient user : users) {
                 List<String> texts = new ArrayList<>();
-                while (texts.size() < clients * each) {
-                    JsonNode frame = user.next(n -> n.path("type").asString().equals("message")
-                            && !n.path("history").asBoolean() && n.path("text").asString().startsWith("m "));
-                    texts.add(frame.path("text").asString());
+                try {
+                    while (texts.size() < clients * each) {
+                        JsonNode frame = user.next(n -> n.path("type").asString().equals("message")
+                                && !n.path("history").asBoolean() && n.path("text").asString().startsWith("m "));
+                        texts.add(frame.path("text").asString());
+                    }
+                } catch (AssertionError e) {
+                    throw new AssertionError(missing(users, texts, clients, each), e);
                 }
                 seen.add(texts);
             }
