@@ -37,9 +37,9 @@ class RedisClusterConfig {
     ClusterScripts clusterScripts(LettuceConnectionFactory connections, DataRedisProperties redisSettings,
             ClusterProperties settings, RoomProperties room, MeterRegistry registry) {
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
-        return new ClusterScripts(new StringRedisTemplate(connections),
-                () -> (RedisClient) connections.getRequiredNativeClient(), redisSettings.getTimeout(), RedisKeys.DEFAULT,
-                nodeId, settings, room.historySize(), room.resumeGrace(), registry);
+        return new ClusterScripts(new StringRedisTemplate(connections), () -> lettuce(connections),
+                redisSettings.getTimeout(), RedisKeys.DEFAULT, nodeId, settings, room.historySize(), room.resumeGrace(),
+                registry);
     }
 
     @Bean
@@ -69,10 +69,23 @@ class RedisClusterConfig {
             DataRedisProperties redisSettings) {
         // XREAD blocks on the server; it must return well inside the command timeout.
         Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, redisSettings.getTimeout().toMillis() / 2)));
-        // The reader uses Lettuce's client itself (its options and timeouts are Spring Boot's):
-        // it reads asynchronously, which Spring's connection does not offer for streams.
-        return new RedisRoomBus(redis, new StreamReader(() -> (RedisClient) connections.getRequiredNativeClient(),
-                redis, RedisKeys.DEFAULT, roster, membership, reader, block), membership);
+        // The reader uses Lettuce's client itself: it reads asynchronously, which Spring's
+        // connection does not offer for streams.
+        return new RedisRoomBus(redis, new StreamReader(() -> lettuce(connections), redis, RedisKeys.DEFAULT, roster,
+                membership, reader, block), membership);
+    }
+
+    /**
+     * The Lettuce client under Spring's connection factory, with Spring Boot's settings and
+     * options (a single Redis, or one found through Sentinel). The append and the stream
+     * reader open their own connections on it.
+     */
+    private static RedisClient lettuce(LettuceConnectionFactory connections) {
+        if (connections.getRequiredNativeClient() instanceof RedisClient client) {
+            return client;
+        }
+        throw new IllegalStateException("cluster mode needs one Redis (or Sentinel), not a Redis Cluster: its scripts"
+                + " touch several keys at once");
     }
 
     /** Events this node has still to read from the shared stream, asked of Redis when scraped (up to 1,000; NaN without Redis). */

@@ -58,7 +58,7 @@ final class StreamReader {
     private volatile boolean bootstrapped;
     private volatile boolean failing;
     private volatile Future<?> task;
-    private volatile String lastId; // written by the reading thread only
+    private volatile String lastId; // written by one read at a time: the reader thread, then the event loop
 
     /** {@code client}: the Redis client this node's other commands use, asked for when connecting. */
     StreamReader(Supplier<RedisClient> client, ClusterScripts redis, RedisKeys keys, AppliedRoster roster,
