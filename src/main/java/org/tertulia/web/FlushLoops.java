@@ -122,11 +122,14 @@ final class FlushLoops implements SmartLifecycle {
             long lingerNanos = lingerNanos(outbox.recipients(), lingerPerMemberNanos, mostLingerNanos);
             if (lingerNanos > 0 && now - outbox.writtenNanos() < lingerNanos) {
                 outbox.lingering(true);
-                // A sleeping loop has its alarm set for the first linger to end, which is no
-                // later than this one: only a loop asleep with none lingering needs waking.
-                boolean first = lingering.isEmpty();
-                lingering.add(new Lingering(outbox, now + lingerNanos));
-                if (first && sleeping) {
+                // A loop asleep with an alarm has set it for the linger at the head of the
+                // list, which ends no later than this one: only an entry that is the head
+                // itself needs to wake the loop. Asked after adding, not before: a loop that
+                // takes the last entry between a look and the add goes to sleep with no alarm,
+                // and an entry added behind a head it has taken would never be written.
+                Lingering entry = new Lingering(outbox, now + lingerNanos);
+                lingering.add(entry);
+                if (sleeping && lingering.peek() == entry) {
                     wake();
                 }
             } else {
@@ -179,8 +182,9 @@ final class FlushLoops implements SmartLifecycle {
                     continue;
                 }
                 sleeping = true;
-                // A schedule() between the polls and here sees sleeping and wakes us; one before
-                // it left something in a queue, which this check finds.
+                // A schedule() after this sees sleeping and wakes us (for a lingering entry, if
+                // it is the head: one behind the head comes due with it); one before it left
+                // something in a queue, which this check finds.
                 if (due.isEmpty() && running) {
                     if (wait > 0) {
                         LockSupport.parkNanos(this, wait);
