@@ -182,7 +182,7 @@ public final class Training {
                 opening.add(opened);
             }
             await(CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)), "connect");
-            await(all(clients, c -> c.id), "id frames");
+            await(clients, c -> c.id, "id frames");
             connections += crowd;
 
             // Every 25th asks for a name that is taken, and is answered with rejectusername.
@@ -191,7 +191,7 @@ public final class Training {
                 clients.get(i).send("{\"type\":\"username\",\"name\":\"" + name + "\",\"id\":"
                         + clients.get(i).idValue() + ",\"date\":" + System.currentTimeMillis() + "}");
             }
-            await(all(clients, c -> c.fullList), "userlists");
+            await(clients, c -> c.fullList, "userlists");
             signIns += crowd;
 
             int lines = plan.senders() * plan.messages();
@@ -211,7 +211,7 @@ public final class Training {
             Client last = clients.get(crowd - 1);
             last.send("{\"type\":\"message\",\"text\":\"just for you\",\"target\":\"trainee-0\"}");
             last.send("{\"type\":\"message\",\"text\":");
-            await(all(clients, c -> c.allMessages), "messages");
+            await(clients, c -> c.allMessages, "messages");
             for (Client client : clients) {
                 received += client.messages.get();
             }
@@ -219,12 +219,26 @@ public final class Training {
             for (Client client : clients) {
                 client.close();
             }
-            await(all(clients, c -> c.closed), "closes");
+            await(clients, c -> c.closed, "closes");
         }
 
-        private static CompletableFuture<Void> all(List<Client> clients,
-                Function<Client, CompletableFuture<?>> which) {
-            return CompletableFuture.allOf(clients.stream().map(which).toArray(CompletableFuture[]::new));
+        /** Waits for step {@code what} of every client; a timeout names the clients that did not get there. */
+        private void await(List<Client> clients, Function<Client, CompletableFuture<?>> which, String what)
+                throws Exception {
+            try {
+                await(CompletableFuture.allOf(clients.stream().map(which).toArray(CompletableFuture[]::new)), what);
+            } catch (IllegalStateException e) {
+                StringBuilder behind = new StringBuilder();
+                int count = 0;
+                for (int i = 0; i < clients.size(); i++) {
+                    if (!which.apply(clients.get(i)).isDone() && count++ < 5) {
+                        behind.append(count > 1 ? "; " : "").append("client ").append(i).append(' ')
+                                .append(clients.get(i).state());
+                    }
+                }
+                throw new IllegalStateException(e.getMessage() + ", " + count + " of " + clients.size()
+                        + " clients behind: " + behind, e.getCause());
+            }
         }
 
         private void await(CompletableFuture<?> step, String what) throws Exception {
@@ -248,6 +262,8 @@ public final class Training {
         final CompletableFuture<Void> allMessages = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         final AtomicInteger messages = new AtomicInteger();
+        private final AtomicInteger frames = new AtomicInteger();
+        private volatile String lastFrame = "none";
         private volatile int expected = Integer.MAX_VALUE;
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
@@ -275,6 +291,8 @@ public final class Training {
         }
 
         private void frame(String text) {
+            frames.incrementAndGet();
+            lastFrame = text;
             if (text.startsWith("{\"type\":\"id\"")) {
                 id.complete(text.substring(text.lastIndexOf(':') + 1, text.length() - 1).trim());
             } else if (text.startsWith("{\"type\":\"userlist\"") && names(text) >= crowd) {
@@ -308,6 +326,15 @@ public final class Training {
 
         String idValue() {
             return id.join();
+        }
+
+        /** Where it stands, for a step that timed out. */
+        synchronized String state() {
+            String last = lastFrame;
+            return "(id " + id.getNow("none") + ", heard " + messages.get() + " lines of "
+                    + (expected == Integer.MAX_VALUE ? "-" : expected) + ", " + frames.get() + " frames, last: "
+                    + (last.length() > 80 ? last.substring(0, 80) + "..." : last) + ", sends " + (sending.isDone() ? sending.isCompletedExceptionally() ? "failed"
+                    : "done" : "pending") + ", closed " + closed.isDone() + ")";
         }
 
         /** Frames go one after another: the JDK client allows one outstanding send. */
