@@ -330,11 +330,12 @@ public final class Training {
 
         /** Where it stands, for a step that timed out. */
         synchronized String state() {
-            String last = lastFrame;
+            String last = lastFrame; // read once: the socket's thread may replace it meanwhile
+            last = last.length() > 80 ? last.substring(0, 80) + "..." : last;
+            String sends = !sending.isDone() ? "pending" : sending.isCompletedExceptionally() ? "failed" : "done";
             return "(id " + id.getNow("none") + ", heard " + messages.get() + " lines of "
-                    + (expected == Integer.MAX_VALUE ? "-" : expected) + ", " + frames.get() + " frames, last: "
-                    + (last.length() > 80 ? last.substring(0, 80) + "..." : last) + ", sends " + (sending.isDone() ? sending.isCompletedExceptionally() ? "failed"
-                    : "done" : "pending") + ", closed " + closed.isDone() + ")";
+                    + (expected == Integer.MAX_VALUE ? "-" : expected) + ", " + frames.get() + " frames, last: " + last
+                    + ", sends " + sends + ", closed " + closed.isDone() + ")";
         }
 
         /** Frames go one after another: the JDK client allows one outstanding send. */
