@@ -80,7 +80,7 @@ class RedisClusterConfig {
      * options (a single Redis, or one found through Sentinel). The append and the stream
      * reader open their own connections on it.
      */
-    private static RedisClient lettuce(LettuceConnectionFactory connections) {
+    static RedisClient lettuce(LettuceConnectionFactory connections) {
         if (connections.getRequiredNativeClient() instanceof RedisClient client) {
             return client;
         }
