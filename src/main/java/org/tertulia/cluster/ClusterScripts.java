@@ -191,11 +191,6 @@ final class ClusterScripts implements AutoCloseable {
                 position = await(link.async().eval(append.getScriptAsString(), ScriptOutputType.VALUE, names, args));
             }
             return position == null ? null : Long.valueOf(position);
-        } catch (RoomUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // Lettuce may also refuse a command at once (a connection closing under it).
-            throw new RoomUnavailableException("Redis did not answer: " + e.getMessage(), e);
         } finally {
             appendTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }

@@ -3,6 +3,7 @@ package org.tertulia.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tertulia.support.Eventually.within;
 
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.Http;
+
+import io.lettuce.core.api.StatefulRedisConnection;
 
 import tools.jackson.databind.JsonNode;
 
@@ -120,6 +123,32 @@ class RedisFaultIT {
                 late.awaitUserlist(List.of("mia", "noa", "mia2", "ona"));
             }
         }
+    }
+
+    /**
+     * Last, as it leaves node a unable to append: the connection the append uses is closed
+     * under it (as the Redis client's shutdown closes it while a line is on its way). The
+     * sender is told, as for any other Redis failure, and the other node hears nothing.
+     */
+    @Test
+    @Order(3)
+    void aLineWhoseRedisConnectionClosedUnderItIsNotDeliveredAndTheSenderIsTold() throws Exception {
+        // Every frame before these two is taken, the earlier tests' refusals among them.
+        mia.say("before the close");
+        assertThat(mia.next(n -> n.path("text").asString().equals("before the close"))).isNotNull();
+        assertThat(noa.next(n -> n.path("text").asString().equals("before the close"))).isNotNull();
+        ClusterScripts scripts = a.context().getBean(ClusterScripts.class);
+        Field direct = ClusterScripts.class.getDeclaredField("direct");
+        direct.setAccessible(true);
+        ((StatefulRedisConnection<?, ?>) direct.get(scripts)).close();
+
+        mia.say("after the close");
+
+        JsonNode refused = mia.next(n -> n.path("type").asString().equals("error"));
+        assertThat(refused.path("code").asString()).isEqualTo("not-delivered");
+        noa.say("still here");
+        assertThat(noa.next(n -> n.path("type").asString().equals("message")).path("text").asString())
+                .isEqualTo("still here");
     }
 
     /** Says numbered lines until the listener hears one; returns how long that took. */
