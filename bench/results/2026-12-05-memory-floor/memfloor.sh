@@ -12,8 +12,8 @@ CFG[b_image_noaot]="$IMG"
 CFG[c_serial]="$SMALL"
 CFG[d_serial_c1]="$SMALL -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders"
 CFG[e_serial_int]="$SMALL -Xint -Xss512k -XX:+UseCompactObjectHeaders"
-out=/tmp/prof/memfloor.txt
-for round in 1 2; do
+out=${OUT:-/tmp/prof/memfloor.txt}
+for round in 1 2 3; do
   for name in a_image_aot b_image_noaot c_serial d_serial_c1 e_serial_int; do
     log=/tmp/prof/mem-$name-$round.log
     taskset -c 0 $J ${CFG[$name]} -jar $JAR --server.port=7411 > $log 2>&1 &
