@@ -36,4 +36,18 @@ class TrainingIT {
                 "--tertulia.web.max-connections=10"))
                 .isInstanceOf(Exception.class);
     }
+
+    @Test
+    void aStepThatTimesOutNamesUpToFiveClientsBehindAndWhereEachStands() {
+        // One frame per connection: every sign-in passes, every line after it is refused, so
+        // no client hears the round's lines and the step that waits for them times out.
+        assertThatThrownBy(() -> Training.run(new Plan(1, 8, 2, 2, Duration.ofSeconds(2)),
+                "--tertulia.room.rate.frame-burst=1", "--tertulia.room.rate.frames-per-second=0.001"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("messages not done within 2000 ms, 8 of 8 clients behind: client 0 (id ")
+                .hasMessageContaining("heard 0 lines of 4")
+                .hasMessageContaining("sends done")
+                .hasMessageContaining("; client 4 (")
+                .hasMessageNotContaining("client 5 (");
+    }
 }
