@@ -1,9 +1,12 @@
 -- Appends one room event to the stream, with the bookkeeping its kind needs, in one step, at
 -- the next position of the room's order: a number that only grows, the greater of the last
 -- position + 1 and Redis's clock in microseconds, so it keeps growing after Redis lost its
--- data. The stream entry's id is '<position>-0'.
+-- data. The stream entry's id is '<position>-0'. Every entry is also published on the
+-- channel the nodes subscribe to, as '<previous position> <position> <encoded event>': a node
+-- that last applied the previous position applies it at once; any other reads the stream.
 -- KEYS: events, roster, history, holders, position
--- ARGV: kind, id, encoded event, stream length, history size, name, folded name, order, connection
+-- ARGV: kind, id, encoded event, stream length, history size, name, folded name, order,
+--       connection, channel
 -- Returns the event's position, or false when the event is moot and was not appended.
 --
 -- A roster entry is 'order:connection:name': order is the position of the user's first join,
@@ -27,10 +30,12 @@ end
 local function append()
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-  local position = math.max((tonumber(redis.call('GET', KEYS[5])) or 0) + 1, now)
+  local previous = redis.call('GET', KEYS[5]) or '0'
+  local position = math.max((tonumber(previous) or 0) + 1, now)
   position = string.format('%d', position)
   redis.call('SET', KEYS[5], position)
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], position .. '-0', 'e', ARGV[3])
+  redis.call('PUBLISH', ARGV[10], previous .. ' ' .. position .. ' ' .. ARGV[3])
   return position
 end
 

@@ -1,7 +1,7 @@
 -- Removes every registered node whose heartbeat has expired. Its users' sessions stay
 -- resumable for the grace (a client that comes back through another node keeps its name) and
 -- a left event is appended for each of them still on the roster, at the next position of the
--- order (see append.lua). Atomic, so of several nodes reaping at once exactly one does each
+-- order, and published (see append.lua). Atomic, so of several nodes reaping at once exactly one does each
 -- dead node. Returns how many nodes were reaped.
 -- KEYS: nodes, lapsing, position
 -- ARGV: key prefix, stream length, grace ms
@@ -24,11 +24,13 @@ for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       if entry then
         redis.call('HDEL', p .. 'roster', id)
         local connection = string.match(entry, '^[^:]*:([^:]*):')
-        local position = math.max((tonumber(redis.call('GET', KEYS[3])) or 0) + 1, micros)
+        local previous = redis.call('GET', KEYS[3]) or '0'
+        local position = math.max((tonumber(previous) or 0) + 1, micros)
         position = string.format('%d', position)
         redis.call('SET', KEYS[3], position)
-        redis.call('XADD', p .. 'events', 'MAXLEN', '~', ARGV[2], position .. '-0', 'e',
-          '{"t":"L","i":' .. id .. ',"c":' .. connection .. ',"d":' .. millis .. '}')
+        local left = '{"t":"L","i":' .. id .. ',"c":' .. connection .. ',"d":' .. millis .. '}'
+        redis.call('XADD', p .. 'events', 'MAXLEN', '~', ARGV[2], position .. '-0', 'e', left)
+        redis.call('PUBLISH', p .. 'pushed', previous .. ' ' .. position .. ' ' .. left)
       end
     end
     redis.call('DEL', hosted)

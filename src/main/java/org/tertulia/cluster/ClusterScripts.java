@@ -179,7 +179,7 @@ final class ClusterScripts implements AutoCloseable {
         String[] args = {kind.script(), Long.toString(event.id()), EventCodec.encode(event),
                 Integer.toString(settings.streamLength()), Integer.toString(historySize), name == null ? "" : name,
                 name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
-                connection == null ? "" : Long.toString(connection)};
+                connection == null ? "" : Long.toString(connection), keys.pushed()};
         long start = System.nanoTime();
         try {
             StatefulRedisConnection<String, String> link = direct();

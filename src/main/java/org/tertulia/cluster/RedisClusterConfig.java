@@ -66,13 +66,11 @@ class RedisClusterConfig {
     @Bean
     RedisRoomBus roomBus(ClusterScripts redis, LettuceConnectionFactory connections, AppliedRoster roster,
             NodeMembership membership, @Qualifier("clusterReader") ThreadPoolTaskExecutor reader,
-            DataRedisProperties redisSettings) {
-        // XREAD blocks on the server; it must return well inside the command timeout.
-        Duration block = Duration.ofMillis(Math.max(10, Math.min(1_000, redisSettings.getTimeout().toMillis() / 2)));
-        // The reader uses Lettuce's client itself: it reads asynchronously, which Spring's
-        // connection does not offer for streams.
+            DataRedisProperties redisSettings, MeterRegistry registry) {
+        // The reader uses Lettuce's client itself: it subscribes and reads asynchronously,
+        // which Spring's connection does not offer for streams.
         return new RedisRoomBus(redis, new StreamReader(() -> lettuce(connections), redis, RedisKeys.DEFAULT, roster,
-                membership, reader, block), membership);
+                membership, reader, redisSettings.getTimeout(), registry), membership);
     }
 
     /**
@@ -106,7 +104,7 @@ class RedisClusterConfig {
         return scheduler;
     }
 
-    /** The one thread that reads the room's stream; the bus stops it before the context shuts it down. */
+    /** The one thread that connects to the room's stream and watches it; the bus stops it before the context shuts it down. */
     @Bean
     ThreadPoolTaskExecutor clusterReader() {
         ThreadPoolTaskExecutor reader = new ThreadPoolTaskExecutor();

@@ -5,7 +5,8 @@ package org.tertulia.cluster;
  *
  * <ul>
  * <li>{@code events}: the stream, the one order of room events, each entry's id being its
- * position ({@code <position>-0}); {@code position}: the last position given</li>
+ * position ({@code <position>-0}); {@code position}: the last position given; {@code pushed}:
+ * the Pub/Sub channel (not a key) on which each entry is also published as it is appended</li>
  * <li>{@code history}: the last room messages, newest first ("position encoded-event")</li>
  * <li>{@code roster}: hash id → "order:connection:name", the signed-in users; order (the
  * position of the user's first join) gives sign-in order</li>
@@ -26,6 +27,11 @@ record RedisKeys(String prefix) {
 
     String events() {
         return prefix + "events";
+    }
+
+    /** The channel every appended entry is published on (see {@code append.lua}). */
+    String pushed() {
+        return prefix + "pushed";
     }
 
     String history() {

@@ -6,6 +6,7 @@ import static org.tertulia.support.Eventually.within;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.tertulia.room.RoomEvent;
 import org.tertulia.support.ChatClient;
 import org.tertulia.support.Http;
 
@@ -77,8 +79,88 @@ class RedisFaultIT {
                 .isEqualTo("mia");
     }
 
+    /**
+     * An entry that reaches the stream without being pushed (as a node of an older version
+     * appends, or as if a push were lost) is read from the stream: within the quiet second
+     * when nothing follows it, and before a pushed entry that follows it.
+     */
     @Test
     @Order(1)
+    void anEntryAppendedWithoutAPushIsReadFromTheStream() throws Exception {
+        // Lines said in turn come pushed (a read that happened to be in flight could take one).
+        double pushed = entries(b, "push");
+        for (int i = 0; i < 3; i++) {
+            mia.say("pushed " + i);
+            assertThat(noa.next("message").path("text").asString()).isEqualTo("pushed " + i);
+        }
+        assertThat(entries(b, "push")).isGreaterThanOrEqualTo(pushed + 1);
+
+        double read = entries(b, "read");
+        unpushed("unpushed, then quiet");
+        long since = System.nanoTime();
+        assertThat(noa.next(n -> n.path("text").asString().equals("unpushed, then quiet"), Duration.ofSeconds(5)))
+                .isNotNull();
+        assertThat(mia.next(n -> n.path("text").asString().equals("unpushed, then quiet"), Duration.ofSeconds(5)))
+                .isNotNull();
+        System.out.println("CLUSTER-MEASURE an entry with no push heard " + Duration.ofNanos(System.nanoTime() - since)
+                .toMillis() + " ms after it was appended");
+        assertThat(entries(b, "read")).isGreaterThanOrEqualTo(read + 1);
+
+        unpushed("unpushed, then followed");
+        mia.say("pushed after it");
+        for (ChatClient listener : List.of(noa, mia)) {
+            // Either read first (its quiet second passed) or before the push that followed it.
+            assertThat(listener.next("message").path("text").asString()).isEqualTo("unpushed, then followed");
+            assertThat(listener.next("message").path("text").asString()).isEqualTo("pushed after it");
+        }
+    }
+
+    /**
+     * Every node's push connection is closed under it while lines are said: each node
+     * reconnects and reads what it missed from the stream, so every line is heard, in order,
+     * exactly once.
+     */
+    @Test
+    @Order(2)
+    void nothingIsMissedOrHeardTwiceWhenThePushConnectionsAreClosed() throws Exception {
+        redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+        List<String> said = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            said.add("through the cut " + i);
+            mia.say(said.get(i));
+        }
+        for (ChatClient listener : List.of(noa, mia)) {
+            List<String> heard = new ArrayList<>();
+            for (int i = 0; i < said.size(); i++) {
+                heard.add(listener.next(n -> n.path("type").asString().equals("message")).path("text").asString());
+            }
+            assertThat(heard).isEqualTo(said);
+        }
+        mia.say("after the cut");
+        for (ChatClient listener : List.of(noa, mia)) {
+            // The next line heard is the next line said: nothing of the cut came twice.
+            assertThat(listener.next("message").path("text").asString()).isEqualTo("after the cut");
+        }
+    }
+
+    /** What {@code tertulia.cluster.stream.entries} says for {@code via} on {@code node}. */
+    private static double entries(ClusterNodes.InJvm node, String via) {
+        return Http.sample(Http.get(node.server().http().resolve("/actuator/prometheus")).body(),
+                "tertulia_cluster_stream_entries_total{via=\"" + via + "\"}");
+    }
+
+    /** Appends a line from mia to the stream as a node that does not publish would. */
+    private void unpushed(String text) throws Exception {
+        String entry = EventCodec.encode(new RoomEvent.Said(mia.id(), "mia", text, System.currentTimeMillis(), null));
+        redis.command("EVAL", """
+                local position = string.format('%d', (tonumber(redis.call('GET', KEYS[2])) or 0) + 1)
+                redis.call('SET', KEYS[2], position)
+                redis.call('XADD', KEYS[1], position .. '-0', 'e', ARGV[1])
+                return position""", "2", RedisKeys.DEFAULT.events(), RedisKeys.DEFAULT.position(), entry);
+    }
+
+    @Test
+    @Order(3)
     void chatResumesAfterEveryNodeLostItsConnections() throws Exception {
         long cut = System.nanoTime();
         redis.command("CLIENT", "KILL", "TYPE", "normal");
@@ -90,7 +172,7 @@ class RedisFaultIT {
     }
 
     @Test
-    @Order(2)
+    @Order(4)
     void roomIsWholeAgainAfterRedisRestartsEmpty() throws Exception {
         URI readiness = a.server().http().resolve("/actuator/health/readiness");
         assertThat(Http.get(readiness).status()).isEqualTo(200);
@@ -131,7 +213,7 @@ class RedisFaultIT {
      * sender is told, as for any other Redis failure, and the other node hears nothing.
      */
     @Test
-    @Order(3)
+    @Order(5)
     void aLineWhoseRedisConnectionClosedUnderItIsNotDeliveredAndTheSenderIsTold() throws Exception {
         // Every frame before these two is taken, the earlier tests' refusals among them.
         mia.say("before the close");
