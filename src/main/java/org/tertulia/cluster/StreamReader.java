@@ -164,12 +164,16 @@ final class StreamReader {
         return bootstrapped ? redis.eventsAfter(last + "-0", limit) : -1;
     }
 
-    /** Stops reading and waits (briefly) for the thread to finish. */
+    /**
+     * Stops reading and waits (briefly) for the thread to finish. Nothing is applied once
+     * this returns, though a push may still arrive until the thread has closed the connections.
+     */
     void stop() throws InterruptedException {
         running = false;
         synchronized (lock) {
             if (following != null) {
                 following.ended().complete(null);
+                following = null;
             }
         }
         Future<?> reading = task;
@@ -268,7 +272,7 @@ final class StreamReader {
             readFor = null;
             readStream(attempt);
         }
-        while (true) {
+        while (running) {
             try {
                 return ended.get(LOOK_NANOS, TimeUnit.NANOSECONDS);
             } catch (TimeoutException quiet) {
@@ -283,6 +287,7 @@ final class StreamReader {
                 return e.getCause(); // ended is only ever completed normally
             }
         }
+        return null;
     }
 
     /** A connection closed: if it is one being followed, that attempt ends (the thread reconnects). */
@@ -313,8 +318,8 @@ final class StreamReader {
             return;
         }
         synchronized (lock) {
-            if (following != attempt) {
-                return;
+            if (following != attempt || !running) {
+                return; // from an attempt that ended, or after stop()
             }
             lastPushNanos = System.nanoTime();
             if (catchingUp) {
@@ -369,8 +374,8 @@ final class StreamReader {
     /** On the reading connection's event loop: what the stream held after the last applied position. */
     private void received(Following attempt, List<StreamMessage<byte[], byte[]>> records, Throwable error) {
         synchronized (lock) {
-            if (following != attempt) {
-                return;
+            if (following != attempt || !running) {
+                return; // from an attempt that ended, or after stop()
             }
             if (error != null) {
                 attempt.ended().complete(error);

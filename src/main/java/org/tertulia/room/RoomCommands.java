@@ -71,8 +71,12 @@ public final class RoomCommands {
             }
             // Unknown types are ignored: a newer client may speak a newer protocol.
         } catch (RoomUnavailableException e) {
-            refuse(member, ErrorCode.NOT_DELIVERED, "the room is unavailable just now; your last frame was not delivered");
+            notDelivered(member);
         }
+    }
+
+    private void notDelivered(Member member) {
+        refuse(member, ErrorCode.NOT_DELIVERED, "the room is unavailable just now; your last frame was not delivered");
     }
 
     /** Acts on a rate-limit verdict: true to go on; otherwise tells, drops, or sends the member away. */
@@ -185,13 +189,15 @@ public final class RoomCommands {
             refuse(member, ErrorCode.UNKNOWN_TARGET, "nobody here is called " + target);
             return;
         }
-        bus.publish(new RoomEvent.Said(member.id(), name, text, clock.millis(), target));
+        bus.offer(new RoomEvent.Said(member.id(), name, text, clock.millis(), target), lost -> notDelivered(member));
     }
 
     private void typing(Member member) {
         String name = member.name();
         if (name != null && member.limits().typing(System.nanoTime())) {
-            bus.publish(new RoomEvent.Typing(member.id(), name));
+            bus.offer(new RoomEvent.Typing(member.id(), name), lost -> {
+                // a typing notice is a courtesy: losing one is not worth an error
+            });
         }
     }
 
