@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -177,8 +175,11 @@ final class ClusterScripts implements AutoCloseable {
 
     /** Appends {@code event} as {@code kind}; returns its position, or null when the script found it moot. */
     Long append(Append kind, RoomEvent event, String name, String order, Long connection) {
-        String[] names = appendKeys();
-        String[] args = appendArgs(kind, event, name, order, connection);
+        String[] names = {keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()};
+        String[] args = {kind.script(), Long.toString(event.id()), EventCodec.encode(event),
+                Integer.toString(settings.streamLength()), Integer.toString(historySize), name == null ? "" : name,
+                name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
+                connection == null ? "" : Long.toString(connection), keys.pushed()};
         long start = System.nanoTime();
         try {
             StatefulRedisConnection<String, String> link = direct();
@@ -193,72 +194,6 @@ final class ClusterScripts implements AutoCloseable {
         } finally {
             appendTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-    }
-
-    /**
-     * Appends {@code event} (a line or anything else with no name, order or connection) as
-     * {@code kind} without waiting: the result completes on the Redis client's thread with
-     * the position (null when moot), or with a {@link RoomUnavailableException}. Appends go
-     * out on one connection, in the order of the calls; Lettuce's command timeout (the
-     * {@code spring.data.redis.timeout}) bounds the wait.
-     */
-    CompletableFuture<Long> appendLater(Append kind, RoomEvent event) {
-        String[] names = appendKeys();
-        String[] args = appendArgs(kind, event, null, null, null);
-        long start = System.nanoTime();
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        StatefulRedisConnection<String, String> link;
-        try {
-            link = direct();
-        } catch (RoomUnavailableException e) {
-            done.completeExceptionally(e);
-            return done;
-        }
-        try {
-            link.async().evalsha(append.getSha1(), ScriptOutputType.VALUE, names, args).whenComplete((position, error) -> {
-                if (unwrap(error) instanceof RedisNoScriptException) {
-                    // Redis lost its script cache: as in append(). The appends sent after this
-                    // one failed alike and follow it, so the order holds.
-                    try {
-                        link.async().eval(append.getScriptAsString(), ScriptOutputType.VALUE, names, args)
-                                .whenComplete((again, failure) -> appended(done, start, again, failure));
-                    } catch (RuntimeException e) {
-                        appended(done, start, null, e);
-                    }
-                } else {
-                    appended(done, start, position, error);
-                }
-            });
-        } catch (RuntimeException e) {
-            appended(done, start, null, e);
-        }
-        return done;
-    }
-
-    private void appended(CompletableFuture<Long> done, long start, Object position, Throwable error) {
-        appendTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        Throwable cause = unwrap(error);
-        if (cause != null) {
-            done.completeExceptionally(cause instanceof RoomUnavailableException ? cause
-                    : new RoomUnavailableException("Redis did not answer: " + cause, cause));
-        } else {
-            done.complete(position == null ? null : Long.valueOf(position.toString()));
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    private String[] appendKeys() {
-        return new String[] {keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()};
-    }
-
-    private String[] appendArgs(Append kind, RoomEvent event, String name, String order, Long connection) {
-        return new String[] {kind.script(), Long.toString(event.id()), EventCodec.encode(event),
-                Integer.toString(settings.streamLength()), Integer.toString(historySize), name == null ? "" : name,
-                name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
-                connection == null ? "" : Long.toString(connection), keys.pushed()};
     }
 
     /** The append's connection, opened on first use (and again after a failed open). */

@@ -1,7 +1,6 @@
 package org.tertulia.cluster;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,35 +100,6 @@ final class RedisRoomBus implements RoomBus {
             }
             throw e;
         }
-    }
-
-    /**
-     * A line or a typing notice goes to Redis without the caller waiting for the answer; a
-     * failure reaches {@code lost} on the Redis client's thread. It goes on the same
-     * connection as every other append of this node, so a user's frames stay in the order
-     * they were sent. Anything else is published and waited for.
-     */
-    @Override
-    public void offer(RoomEvent event, Consumer<RoomUnavailableException> lost) {
-        Append kind;
-        if (event instanceof RoomEvent.Said said) {
-            kind = said.target() == null ? Append.LINE : Append.PASS;
-        } else if (event instanceof RoomEvent.Typing) {
-            kind = Append.PASS;
-        } else {
-            RoomBus.super.offer(event, lost);
-            return;
-        }
-        if (!reader.bootstrapped()) {
-            lost.accept(new RoomUnavailableException("this node has not reached Redis yet", null));
-            return;
-        }
-        redis.appendLater(kind, event).whenComplete((position, failure) -> {
-            if (failure != null) {
-                lost.accept(failure instanceof RoomUnavailableException unavailable ? unavailable
-                        : new RoomUnavailableException("Redis did not answer: " + failure, failure));
-            }
-        });
     }
 
     private void appendName(RoomEvent event, String name, Long connection) {

@@ -1,7 +1,5 @@
 package org.tertulia.room;
 
-import java.util.function.Consumer;
-
 /**
  * Puts room events into one total order, gives each a position in it (a number that only
  * grows, across nodes and restarts), and hands them in that order to the view of every
@@ -29,19 +27,4 @@ public interface RoomBus {
      * @throws RoomUnavailableException when the event could not be ordered (it is then lost)
      */
     void publish(RoomEvent event);
-
-    /**
-     * Appends an event to the order without waiting for it, where the bus can: for a line or
-     * a typing notice, whose sender is told if it was lost but need not wait to hear that it
-     * was not. {@code lost} runs, on any thread, when the event could not be ordered. Events
-     * one thread offers or publishes keep the order of the calls. By default this publishes
-     * and waits.
-     */
-    default void offer(RoomEvent event, Consumer<RoomUnavailableException> lost) {
-        try {
-            publish(event);
-        } catch (RoomUnavailableException e) {
-            lost.accept(e);
-        }
-    }
 }

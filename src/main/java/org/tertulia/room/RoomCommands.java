@@ -71,12 +71,8 @@ public final class RoomCommands {
             }
             // Unknown types are ignored: a newer client may speak a newer protocol.
         } catch (RoomUnavailableException e) {
-            notDelivered(member);
+            refuse(member, ErrorCode.NOT_DELIVERED, "the room is unavailable just now; your last frame was not delivered");
         }
-    }
-
-    private void notDelivered(Member member) {
-        refuse(member, ErrorCode.NOT_DELIVERED, "the room is unavailable just now; your last frame was not delivered");
     }
 
     /** Acts on a rate-limit verdict: true to go on; otherwise tells, drops, or sends the member away. */
@@ -189,15 +185,13 @@ public final class RoomCommands {
             refuse(member, ErrorCode.UNKNOWN_TARGET, "nobody here is called " + target);
             return;
         }
-        bus.offer(new RoomEvent.Said(member.id(), name, text, clock.millis(), target), lost -> notDelivered(member));
+        bus.publish(new RoomEvent.Said(member.id(), name, text, clock.millis(), target));
     }
 
     private void typing(Member member) {
         String name = member.name();
         if (name != null && member.limits().typing(System.nanoTime())) {
-            bus.offer(new RoomEvent.Typing(member.id(), name), lost -> {
-                // a typing notice is a courtesy: losing one is not worth an error
-            });
+            bus.publish(new RoomEvent.Typing(member.id(), name));
         }
     }
 
