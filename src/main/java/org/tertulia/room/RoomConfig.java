@@ -50,12 +50,17 @@ class RoomConfig {
         return new RoomBusLifecycle(bus, view);
     }
 
-    /** Paces userlists; one thread is plenty, and the context shuts it down. */
+    /**
+     * Paces userlists; one thread is plenty, and the context shuts it down. It takes tasks
+     * until then: while a node shuts down, the room still applies events (in a cluster, the
+     * leaves of its own users as they go), and a userlist they change must not fail the event.
+     */
     @Bean
     ThreadPoolTaskScheduler roomScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.setThreadNamePrefix("room-timer-");
         scheduler.setDaemon(true);
+        scheduler.setAcceptTasksAfterContextClose(true);
         return scheduler;
     }
 
