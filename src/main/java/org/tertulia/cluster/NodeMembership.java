@@ -60,6 +60,23 @@ final class NodeMembership {
         }
     }
 
+    /**
+     * Whether the last heartbeat went through (and none was suspected since): the commands
+     * this node sends besides the stream's (ids, names, sessions) reach Redis.
+     */
+    boolean healthy() {
+        return healthy;
+    }
+
+    /**
+     * The stream reader lost Redis: until a heartbeat goes through again, this node does not
+     * count on its other connection either (Lettuce may still be reconnecting it when the
+     * reader is back).
+     */
+    void suspect() {
+        healthy = false;
+    }
+
     /** Asks for a heartbeat now, e.g. right after the stream reader got its connection back. */
     void checkSoon() {
         if (beating != null) {

@@ -67,9 +67,13 @@ final class RedisRoomBus implements RoomBus {
         }
     }
 
+    /**
+     * Ready while the reader follows the stream and the last heartbeat went through: a
+     * newcomer needs both (its id and its name come over the node's other connection).
+     */
     @Override
     public boolean isReady() {
-        return reader.reading();
+        return reader.reading() && membership.healthy();
     }
 
     @Override

@@ -212,6 +212,7 @@ final class StreamReader {
                     if (!failing) {
                         log.warn("node {} lost the room's stream ({}); reconnecting", membership.nodeId(), e.toString());
                         failing = true;
+                        membership.suspect();
                         backoff = MIN_BACKOFF_MILLIS; // it had read since the last failure
                     }
                     forget();
