@@ -95,7 +95,6 @@ final class StreamReader {
     // Guarded by lock: the connections being followed, and how far.
     private Following following;
     private boolean catchingUp;
-    private boolean readProgressed;
     private Push readFor; // the push whose missing predecessors the read in flight looks for
     private long lastPushNanos;
     private final ArrayDeque<Push> pending = new ArrayDeque<>();
@@ -363,7 +362,6 @@ final class StreamReader {
 
     /** Under the lock: reads the stream after the last applied position (once caught up, the pushes kept meanwhile follow). */
     private void readStream(Following attempt) {
-        readProgressed = false;
         try {
             attempt.reads().async().xread(READ, XReadArgs.StreamOffset.from(stream, last + "-0"))
                     .whenComplete((records, error) -> received(attempt, records, error));
@@ -388,7 +386,6 @@ final class StreamReader {
                         long position = position(record.getId());
                         if (position > last) {
                             last = position;
-                            readProgressed = true;
                             readEntries.increment();
                             deliver(record.getBody(), position);
                         }
@@ -414,17 +411,18 @@ final class StreamReader {
 
     /**
      * Under the lock, with the stream read to its end: applies the pushes kept meanwhile.
-     * One that still does not follow on means entries before it were appended after the
-     * read was sent, and the stream is read again for them. If a read sent after that push
-     * arrived found nothing new, the entries before it are not in the stream any more
-     * (trimmed), and the push is applied as it stands. (An entry is in the stream before it
-     * is pushed: the script appends, then publishes.)
+     * One that still does not follow on came before the read was sent, so entries before it
+     * may have been appended after the read: the stream is read again, for it. After a read
+     * sent once that push had arrived, the push is either applied or skipped, since an entry
+     * is in the stream before it is pushed (the script appends, then publishes); if it still
+     * does not follow on, the entries before it are not in the stream any more (trimmed),
+     * and it is applied as it stands.
      */
     private void applyPending(Following attempt) {
         Push push;
         while ((push = pending.poll()) != null) {
             if (!follows(push)) {
-                if (readProgressed || push != readFor) {
+                if (push != readFor) {
                     pending.addFirst(push);
                     readFor = push;
                     readStream(attempt);
