@@ -188,6 +188,9 @@ class RedisFaultIT {
         long restarted = System.nanoTime();
         redis.restart();
         within("readiness to come back with Redis", RECOVERY).until(() -> Http.get(readiness).status() == 200);
+        // The newcomer below comes through node b: like a balancer, wait until b says it is ready too.
+        URI readinessOfB = b.server().http().resolve("/actuator/health/readiness");
+        within("node b's readiness to come back with Redis", RECOVERY).until(() -> Http.get(readinessOfB).status() == 200);
         Duration resumed = sayUntilHeard(mia, noa, "after restart");
         System.out.println("CLUSTER-MEASURE chat resumed " + resumed.toMillis() + " ms after Redis restarted empty");
 
