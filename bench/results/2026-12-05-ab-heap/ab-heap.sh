@@ -15,5 +15,5 @@ script/bench --pin --aot --no-build --server-java "$J25" --server-jvm-opts "$OPT
 mkdir -p "$OUT/gc"
 for f in "$OUT"/runs/*.properties; do
   label=$(basename "$f" .properties); pid=$(grep -h '^server.pid=' "$f" | cut -d= -f2)
-  cp "/tmp/gclogs/gc-$pid.log" "$OUT/gc/$label.log" || true
+  cp "/tmp/gclogs/gc-$pid.log" "$OUT/gc/$label.txt" || true
 done

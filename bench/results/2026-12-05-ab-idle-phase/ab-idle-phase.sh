@@ -16,6 +16,6 @@ for r in 1 2 3; do
       --phases "$phases" --idle 1000,10000 --fanout 250 --rates 100000,300000 --repeat 1 \
       --out "$OUT/$kind-$r" > "$OUT/$kind-$r.log" 2>&1
     pid=$(grep -h '^server.pid=' "$OUT/$kind-$r"/runs/*.properties | cut -d= -f2)
-    cp "/tmp/gclogs/gc-$pid.log" "$OUT/$kind-$r/gc.log" || true
+    cp "/tmp/gclogs/gc-$pid.log" "$OUT/$kind-$r/gc.txt" || true
   done
 done
