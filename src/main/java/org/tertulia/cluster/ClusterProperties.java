@@ -16,23 +16,13 @@ import org.springframework.validation.annotation.Validated;
  * @param mode         {@code memory}: one node, no outside service; {@code redis}: nodes share one room
  * @param nodeTtl      how long a node that stopped heartbeating is presumed alive; it beats every third of it
  * @param streamLength events the shared stream keeps (approximately); a node further behind misses some
- * @param appendLinger while this node's appends follow each other closely, how long after one
- *                     call to Redis the next waits for more events to join it (0: only the
- *                     events that came while the last call was at Redis go together)
  */
 @ConfigurationProperties("tertulia.cluster")
 @Validated
 public record ClusterProperties(
         @DefaultValue("memory") @NotNull Mode mode,
         @DefaultValue("10s") @Positive Duration nodeTtl,
-        @DefaultValue("10000") @Positive int streamLength,
-        @DefaultValue("0ms") @NotNull Duration appendLinger) {
-
-    public ClusterProperties {
-        if (appendLinger != null && appendLinger.isNegative()) {
-            throw new IllegalArgumentException("tertulia.cluster.append-linger cannot be negative: " + appendLinger);
-        }
-    }
+        @DefaultValue("10000") @Positive int streamLength) {
 
     /** Where the room lives. */
     public enum Mode { MEMORY, REDIS }

@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -39,9 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code src/main/resources/redis/}) or a single command, with its keys and arguments laid
  * out in one place. Any failure comes out as {@link RoomUnavailableException}.
  *
- * <p>The appends of room events, the calls made per line, go to Lettuce itself on a
- * connection of their own, gathered a few to a call by {@link AppendQueue}; the rest go
- * through Spring's template. Through the template every
+ * <p>The append of each room event, the one call made per line, goes to Lettuce itself on a
+ * connection of its own; the rest go through Spring's template. Through the template every
  * call shares one generic path (the executor, its serializers, the connection's invoker),
  * whose compiled code the JIT kept throwing away and compiling again as calls of other
  * scripts passed through it, a minute and more into a steady load.
@@ -58,7 +58,7 @@ final class ClusterScripts implements AutoCloseable {
     private final RedisScript<Long> end = script("end", Long.class);
     private final RedisScript<String> resume = script("resume", String.class);
     private final RedisScript<Long> lapse = script("lapse", Long.class);
-    private final RedisScript<List> append = script("append", List.class);
+    private final RedisScript<String> append = script("append", String.class);
     private final RedisScript<String> snapshot = script("snapshot", String.class);
     private final RedisScript<Long> heartbeat = script("heartbeat", Long.class);
     private final RedisScript<Long> reap = script("reap", Long.class);
@@ -70,8 +70,6 @@ final class ClusterScripts implements AutoCloseable {
     private final Supplier<RedisClient> client;
     private final long timeoutMillis;
     private final Timer appendTimer;
-    private final AppendQueue appends;
-    private final String[] appendKeys;
     private final Object connecting = new Object();
     private volatile StatefulRedisConnection<String, String> direct;
     private volatile boolean closed;
@@ -103,11 +101,6 @@ final class ClusterScripts implements AutoCloseable {
                     .register(registry));
         }
         this.appendTimer = timers.get("append");
-        this.appendKeys = new String[] {keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()};
-        this.appends = new AppendQueue(this::callAppend, settings.appendLinger().toNanos(), timeoutMillis,
-                DistributionSummary.builder("tertulia.cluster.append.events")
-                        .description("Room events carried by each call that appends to the shared stream")
-                        .register(registry));
     }
 
     /**
@@ -180,35 +173,27 @@ final class ClusterScripts implements AutoCloseable {
         return lapsed == null ? 0 : lapsed;
     }
 
-    /**
-     * Appends {@code event} as {@code kind}, on the next call of the node's gathered appends
-     * ({@link AppendQueue}); returns its position, or null when the script found it moot.
-     */
+    /** Appends {@code event} as {@code kind}; returns its position, or null when the script found it moot. */
     Long append(Append kind, RoomEvent event, String name, String order, Long connection) {
-        List<String> values = List.of(kind.script(), Long.toString(event.id()), EventCodec.encode(event),
-                name == null ? "" : name, name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
-                connection == null ? "" : Long.toString(connection));
+        String[] names = {keys.events(), keys.roster(), keys.history(), keys.holders(), keys.position()};
+        String[] args = {kind.script(), Long.toString(event.id()), EventCodec.encode(event),
+                Integer.toString(settings.streamLength()), Integer.toString(historySize), name == null ? "" : name,
+                name == null ? "" : UsernameRegistry.key(name), order == null ? "" : order,
+                connection == null ? "" : Long.toString(connection), keys.pushed()};
         long start = System.nanoTime();
         try {
-            return appends.append(values);
+            StatefulRedisConnection<String, String> link = direct();
+            String position;
+            try {
+                position = await(link.async().evalsha(append.getSha1(), ScriptOutputType.VALUE, names, args));
+            } catch (RedisNoScriptException e) {
+                // Redis lost its script cache (it restarted): EVAL sends the text and caches it again.
+                position = await(link.async().eval(append.getScriptAsString(), ScriptOutputType.VALUE, names, args));
+            }
+            return position == null ? null : Long.valueOf(position);
         } finally {
             appendTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-    }
-
-    /** One call of {@code append.lua} with {@code events} (seven values each), by hash or with its text. */
-    private CompletableFuture<List<Object>> callAppend(List<String> events, boolean withText) {
-        List<String> args = new ArrayList<>(3 + events.size());
-        args.add(Integer.toString(settings.streamLength()));
-        args.add(Integer.toString(historySize));
-        args.add(keys.pushed());
-        args.addAll(events);
-        String[] values = args.toArray(String[]::new);
-        StatefulRedisConnection<String, String> link = direct();
-        RedisFuture<List<Object>> reply = withText
-                ? link.async().eval(append.getScriptAsString(), ScriptOutputType.MULTI, appendKeys, values)
-                : link.async().evalsha(append.getSha1(), ScriptOutputType.MULTI, appendKeys, values);
-        return reply.toCompletableFuture();
     }
 
     /** The append's connection, opened on first use (and again after a failed open). */
@@ -232,13 +217,29 @@ final class ClusterScripts implements AutoCloseable {
         }
     }
 
+    private <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException noScript) {
+                throw noScript;
+            }
+            throw new RoomUnavailableException("Redis did not answer: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            reply.cancel(false);
+            throw new RoomUnavailableException("Redis did not answer within " + timeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RoomUnavailableException("interrupted while waiting for Redis", e);
+        }
+    }
+
     /**
      * Closes the append's connection, unless the Redis client closed it already as it shut
      * down (Lettuce warns of a second close); appends fail from now on.
      */
     @Override
     public void close() {
-        appends.close();
         synchronized (connecting) {
             closed = true;
             if (direct != null && direct.isOpen()) {

@@ -13,8 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,16 +22,9 @@ import org.tertulia.support.Http;
 
 import tools.jackson.databind.JsonNode;
 
-/**
- * Three nodes sharing one room through a real Redis: to their users they are one server. The
- * third gathers its appends with a linger of its own, so that the interleaving tests cross
- * calls of several events as well as calls of one.
- */
+/** Three nodes sharing one room through a real Redis: to their users they are one server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterChatIT {
-
-    /** The third node's linger, long enough that its users' lines go to Redis several to a call. */
-    static final String GATHERING_LINGER = "20ms";
 
     RedisServer redis;
     List<ClusterNodes.InJvm> nodes = new ArrayList<>();
@@ -41,9 +32,9 @@ class ClusterChatIT {
     @BeforeAll
     void startCluster() {
         redis = RedisServer.start();
-        nodes.add(ClusterNodes.start(redis));
-        nodes.add(ClusterNodes.start(redis));
-        nodes.add(ClusterNodes.start(redis, List.of("tertulia.cluster.append-linger=" + GATHERING_LINGER)));
+        for (int i = 0; i < 3; i++) {
+            nodes.add(ClusterNodes.start(redis));
+        }
     }
 
     @AfterAll
@@ -275,9 +266,6 @@ class ClusterChatIT {
                 assertThat(texts).isEqualTo(seen.get(0));
             }
             assertThat(new HashSet<>(seen.get(0))).hasSize(clients * each);
-            // The gathering node sent some of its users' lines several to a call.
-            assertThat(node(2).context().getBean(MeterRegistry.class).get("tertulia.cluster.append.events")
-                    .summary().max()).isGreaterThan(1);
             // Each sender's messages keep the order it sent them in.
             for (int s = 0; s < clients; s++) {
                 String prefix = "m " + s + " ";
