@@ -46,7 +46,6 @@ final class ChatUpgradeStrategy implements RequestUpgradeStrategy {
     private final java.util.concurrent.Executor tasks;
     private final long maxMessageBytes;
     private final long maxQueuedBytes;
-    private final long writeAtBytes;
     private final long idleTimeoutMillis;
 
     ChatUpgradeStrategy(FlushLoops loops, WebMetrics metrics, TaskScheduler timer, java.util.concurrent.Executor tasks,
@@ -57,7 +56,6 @@ final class ChatUpgradeStrategy implements RequestUpgradeStrategy {
         this.tasks = tasks;
         this.maxMessageBytes = settings.maxFrameSize().toBytes();
         this.maxQueuedBytes = settings.outbox().maxQueued().toBytes();
-        this.writeAtBytes = settings.outbox().writeAt().toBytes();
         // Jetty's idle timeout would close a quiet chat after 30 s; the heartbeat judges
         // liveness, and this only backs it up.
         this.idleTimeoutMillis = settings.heartbeat().interval().plus(settings.heartbeat().timeout()).multipliedBy(2)
@@ -92,8 +90,8 @@ final class ChatUpgradeStrategy implements RequestUpgradeStrategy {
                 (InetSocketAddress) request.getRemoteAddress(), protocol);
         ChatSocket socket = new ChatSocket(endPoint, connection.getConnector().getExecutor(),
                 connection.getConnector().getByteBufferPool(), handler, session, maxMessageBytes, timer, tasks);
-        socket.outbox(new SessionOutbox(socket, loops.loopFor(Long.parseLong(session.getId())), maxQueuedBytes, writeAtBytes,
-                timer, metrics));
+        socket.outbox(new SessionOutbox(socket, loops.loopFor(Long.parseLong(session.getId())), maxQueuedBytes, timer,
+                metrics));
         session.initializeNativeSession(socket);
         endPoint.setIdleTimeout(idleTimeoutMillis);
 

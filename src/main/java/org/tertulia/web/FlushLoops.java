@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * node's share of it, sets the linger, so a room spread over a cluster waits and writes as it
  * would on one node.
  *
- * <p>An outbox that gathers {@code tertulia.web.outbox.write-at} bytes while it lingers is
+ * <p>An outbox that gathers {@link SessionOutbox#WORTH_A_WRITE} bytes while it lingers is
  * written at once: at that size the write pays for itself, and waiting longer would only add
  * latency (and, for a sender that waits for its own lines, cut the room's throughput). On this
  * machine a write system call on a loopback socket costs as much as a dozen frames in it.

@@ -29,6 +29,8 @@ final class SessionOutbox implements Outbox {
 
     /** Buffers one write takes at most: well under the kernel's limit for a gathering write. */
     static final int MOST_PER_WRITE = 512;
+    /** Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting. */
+    static final int WORTH_A_WRITE = 4_096;
     /** How long a connection cut off for not reading has to take its close frame before its socket is dropped. */
     private static final Duration CUT_OFF_GRACE = Duration.ofSeconds(2);
     private static final byte[] PING = {(byte) 0x89, 0};
@@ -36,8 +38,6 @@ final class SessionOutbox implements Outbox {
     private final ChatSocket socket;
     private final FlushLoops.Loop loop;
     private final long maxQueuedBytes;
-    // Bytes waiting that make a write worth its system call, so a lingering outbox stops waiting.
-    private final long writeAtBytes;
     private final TaskScheduler timer;
     private final WebMetrics metrics;
 
@@ -63,12 +63,11 @@ final class SessionOutbox implements Outbox {
     // The audience of the frames last flushed (see Outbox#flush): what its linger follows.
     private volatile int recipients = 1;
 
-    SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, long writeAtBytes, TaskScheduler timer,
+    SessionOutbox(ChatSocket socket, FlushLoops.Loop loop, long maxQueuedBytes, TaskScheduler timer,
             WebMetrics metrics) {
         this.socket = socket;
         this.loop = loop;
         this.maxQueuedBytes = maxQueuedBytes;
-        this.writeAtBytes = writeAtBytes;
         this.timer = timer;
         this.metrics = metrics;
     }
@@ -95,7 +94,7 @@ final class SessionOutbox implements Outbox {
         queue.add(frame.wire());
         if (scheduled.get()) {
             // Lingering, and already enough for a write that pays for itself: no more waiting.
-            if (lingering && before + bytes >= writeAtBytes) {
+            if (lingering && before + bytes >= WORTH_A_WRITE) {
                 lingering = false;
                 loop.promote(this);
             }

@@ -44,15 +44,12 @@ record WebProperties(
      * @param sendTimeout longest bytes may wait for one connection with none written before it is cut off
      * @param linger      the longest frames wait for more to join them in one write
      * @param lingerPerMember how long they wait for each member of the room, up to {@code linger}
-     * @param writeAt     bytes gathered for one connection that end its linger: a write of that
-     *                    size pays for its system call, so waiting longer only adds latency
      */
     record Outbox(
             @DefaultValue("1MB") @Positive DataSize maxQueued,
             @DefaultValue("10s") @Positive Duration sendTimeout,
             @DefaultValue("30ms") @PositiveOrZero Duration linger,
-            @DefaultValue("25us") @PositiveOrZero Duration lingerPerMember,
-            @DefaultValue("4KB") @Positive DataSize writeAt) {
+            @DefaultValue("25us") @PositiveOrZero Duration lingerPerMember) {
     }
 
     /**

@@ -34,7 +34,7 @@ class FlushLoopsTest {
     private final ThreadPoolTaskExecutor threads = new ThreadPoolTaskExecutor();
     private final WebProperties settings = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(),
             1024, new WebProperties.Outbox(DataSize.ofMegabytes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
-                    PER_MEMBER, DataSize.ofKilobytes(4)),
+                    PER_MEMBER),
             new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
     private FlushLoops loops;
 
@@ -85,8 +85,8 @@ class FlushLoopsTest {
         ByteArrayEndPoint endPoint = new ByteArrayEndPoint(); // room for these few frames
         ChatSocket socket = new ChatSocket(endPoint, Runnable::run, null, null, null, 65_536, null, Runnable::run);
         WebMetrics metrics = new WebMetrics(new SimpleMeterRegistry(), new OpenConnections(null));
-        SessionOutbox outbox = new SessionOutbox(socket, loop, settings.outbox().maxQueued().toBytes(),
-                settings.outbox().writeAt().toBytes(), null, metrics);
+        SessionOutbox outbox = new SessionOutbox(socket, loop, settings.outbox().maxQueued().toBytes(), null,
+                metrics);
         socket.outbox(outbox);
         return outbox;
     }

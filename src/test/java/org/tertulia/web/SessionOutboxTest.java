@@ -153,8 +153,7 @@ class SessionOutboxTest {
 
     private static SessionOutbox outboxOn(ByteArrayEndPoint endPoint, ThreadPoolTaskScheduler timer) {
         WebProperties settings = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
-                new WebProperties.Outbox(DataSize.ofMegabytes(1), SEND_TIMEOUT, Duration.ZERO, Duration.ZERO,
-                        DataSize.ofKilobytes(4)),
+                new WebProperties.Outbox(DataSize.ofMegabytes(1), SEND_TIMEOUT, Duration.ZERO, Duration.ZERO),
                 new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
         ThreadPoolTaskExecutor threads = new ThreadPoolTaskExecutor();
         threads.setMaxPoolSize(1);
@@ -162,7 +161,7 @@ class SessionOutboxTest {
         WebMetrics metrics = new WebMetrics(new SimpleMeterRegistry(), new OpenConnections(null));
         ChatSocket socket = new ChatSocket(endPoint, Runnable::run, null, null, null, 65_536, timer, Runnable::run);
         SessionOutbox outbox = new SessionOutbox(socket, loops.loopFor(1), settings.outbox().maxQueued().toBytes(),
-                settings.outbox().writeAt().toBytes(), timer, metrics);
+                timer, metrics);
         socket.outbox(outbox);
         return outbox;
     }
