@@ -81,8 +81,43 @@ class FlushLoopsTest {
         awaitWritten(second);
     }
 
+    @Test
+    void aLingeringOutboxThatGathersAWriteWorthOfBytesIsWrittenAtOnce() throws Exception {
+        // A linger of 10 s: the early write, not the linger's end, must write what gathers.
+        WebProperties longLinger = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
+                new WebProperties.Outbox(DataSize.ofMegabytes(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                        Duration.ofSeconds(5)),
+                new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
+        threads.setMaxPoolSize(1);
+        threads.setCorePoolSize(1);
+        threads.setThreadNamePrefix("flush-test-");
+        threads.initialize();
+        loops = new FlushLoops(threads, longLinger);
+        FlushLoops.Loop loop = loops.loopFor(1);
+        loops.start();
+
+        SessionOutbox outbox = outbox(loop, longLinger);
+        // Three of these pass SessionOutbox.WORTH_A_WRITE (4,096 bytes); two do not.
+        Frame line = Frame.of("{\"type\":\"message\",\"text\":\"" + "x".repeat(1_400) + "\"}");
+        assertThat(2 * line.wireBytes()).isLessThan(SessionOutbox.WORTH_A_WRITE);
+        assertThat(3 * line.wireBytes()).isGreaterThanOrEqualTo(SessionOutbox.WORTH_A_WRITE);
+        send(outbox, line);
+        awaitWritten(outbox);
+        // Written a moment ago: the next frames linger.
+        send(outbox, line);
+        send(outbox, line);
+        Thread.sleep(300);
+        assertThat(outbox.queuedBytes()).as("frames below a write's worth still linger").isEqualTo(2L * line.wireBytes());
+        send(outbox, line);
+        awaitWritten(outbox);
+    }
+
     private SessionOutbox outbox(FlushLoops.Loop loop) {
-        ByteArrayEndPoint endPoint = new ByteArrayEndPoint(); // room for these few frames
+        return outbox(loop, settings);
+    }
+
+    private SessionOutbox outbox(FlushLoops.Loop loop, WebProperties settings) {
+        ByteArrayEndPoint endPoint = new ByteArrayEndPoint(new byte[0], 65_536); // room for every frame a test writes
         ChatSocket socket = new ChatSocket(endPoint, Runnable::run, null, null, null, 65_536, null, Runnable::run);
         WebMetrics metrics = new WebMetrics(new SimpleMeterRegistry(), new OpenConnections(null));
         SessionOutbox outbox = new SessionOutbox(socket, loop, settings.outbox().maxQueued().toBytes(), null,
