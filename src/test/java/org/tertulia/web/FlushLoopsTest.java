@@ -32,10 +32,7 @@ class FlushLoopsTest {
     private static final int ROOM = 2;
 
     private final ThreadPoolTaskExecutor threads = new ThreadPoolTaskExecutor();
-    private final WebProperties settings = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(),
-            1024, new WebProperties.Outbox(DataSize.ofMegabytes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
-                    PER_MEMBER),
-            new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
+    private final WebProperties settings = settings(Duration.ofSeconds(1), PER_MEMBER);
     private FlushLoops loops;
 
     @AfterEach
@@ -48,12 +45,7 @@ class FlushLoopsTest {
 
     @Test
     void anOutboxListedWhileTheLoopTakesTheLastLingeringOneAndSleepsIsStillWritten() throws Exception {
-        threads.setMaxPoolSize(1);
-        threads.setCorePoolSize(1);
-        threads.setThreadNamePrefix("flush-test-");
-        threads.initialize();
-        loops = new FlushLoops(threads, settings);
-        FlushLoops.Loop loop = loops.loopFor(1);
+        FlushLoops.Loop loop = oneLoop(settings);
         HoldingQueue lingering = new HoldingQueue();
         Field field = FlushLoops.Loop.class.getDeclaredField("lingering");
         field.setAccessible(true);
@@ -84,16 +76,8 @@ class FlushLoopsTest {
     @Test
     void aLingeringOutboxThatGathersAWriteWorthOfBytesIsWrittenAtOnce() throws Exception {
         // A linger of 10 s: the early write, not the linger's end, must write what gathers.
-        WebProperties longLinger = new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
-                new WebProperties.Outbox(DataSize.ofMegabytes(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                        Duration.ofSeconds(5)),
-                new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
-        threads.setMaxPoolSize(1);
-        threads.setCorePoolSize(1);
-        threads.setThreadNamePrefix("flush-test-");
-        threads.initialize();
-        loops = new FlushLoops(threads, longLinger);
-        FlushLoops.Loop loop = loops.loopFor(1);
+        WebProperties longLinger = settings(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        FlushLoops.Loop loop = oneLoop(longLinger);
         loops.start();
 
         SessionOutbox outbox = outbox(loop, longLinger);
@@ -110,6 +94,23 @@ class FlushLoopsTest {
         assertThat(outbox.queuedBytes()).as("frames below a write's worth still linger").isEqualTo(2L * line.wireBytes());
         send(outbox, line);
         awaitWritten(outbox);
+    }
+
+    /** Settings whose linger is {@code linger} at most and {@code perMember} for each member. */
+    private static WebProperties settings(Duration linger, Duration perMember) {
+        return new WebProperties(DataSize.ofKilobytes(64), 10, List.of(), List.of(), 1024,
+                new WebProperties.Outbox(DataSize.ofMegabytes(1), Duration.ofSeconds(10), linger, perMember),
+                new WebProperties.Heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10)));
+    }
+
+    /** One flush loop over one thread, not started yet. */
+    private FlushLoops.Loop oneLoop(WebProperties settings) {
+        threads.setMaxPoolSize(1);
+        threads.setCorePoolSize(1);
+        threads.setThreadNamePrefix("flush-test-");
+        threads.initialize();
+        loops = new FlushLoops(threads, settings);
+        return loops.loopFor(1);
     }
 
     private SessionOutbox outbox(FlushLoops.Loop loop) {
